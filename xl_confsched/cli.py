@@ -1,0 +1,198 @@
+"""Command line: ``xl-confsched solve|check|clear|new|build-addin``.
+
+Every subcommand that reads a workbook dispatches on its kind (``kinds.detect_kind``),
+so the same workflow serves the CSPLib conference template, the talk survey, the
+personalised-scheduling and the budget workbooks.  Bad input never produces a
+traceback: the cell-naming messages are printed and the exit code is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import InputError
+from .kinds import KINDS, SolveSettings, detect_kind, kind_by_name, unknown_kind_message
+from .report import Report, write_report_file
+from .tables import load_workbook_data
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_NO_SOLUTION = 3
+
+
+def _print_issues(err: InputError) -> None:
+    print(err.describe(), file=sys.stderr)
+    warnings = [i for i in err.issues if i.severity == "warning"]
+    if warnings:
+        print("Warnings:", file=sys.stderr)
+        for w in warnings:
+            print(f"  - {w}", file=sys.stderr)
+
+
+def _load(path: str):
+    p = Path(path)
+    if not p.exists():
+        raise InputError([_issue(path, f"file not found: {path}. Give the path of an .xlsx/.xlsm workbook.")])
+    try:
+        return load_workbook_data(p)
+    except InputError:
+        raise
+    except Exception as exc:  # unreadable zip, not a workbook…
+        raise InputError([_issue(path, f"cannot open {path} as an Excel workbook ({exc}). Save it as .xlsx and try again.")]) from exc
+
+
+def _issue(where: str, msg: str):
+    from .errors import InputIssue
+    return InputIssue(where, msg)
+
+
+def _kind_for(data, forced: str | None):
+    if forced:
+        return kind_by_name(forced)
+    kind = detect_kind(data)
+    if kind is None:
+        raise InputError([_issue(data.source or "workbook", unknown_kind_message(data))])
+    return kind
+
+
+def _print_report(report: Report, as_json: bool) -> None:
+    from .report_text import report_as_dict, report_as_text
+
+    if as_json:
+        print(json.dumps(report_as_dict(report), indent=2, default=str))
+    else:
+        print(report_as_text(report))
+
+
+def cmd_solve(args) -> int:
+    data = _load(args.workbook)
+    kind = _kind_for(data, args.kind)
+    extra = {k: v for k, v in {
+        "fix": args.fix, "from": args.start_from, "max_changes": args.max_changes,
+    }.items() if v is not None}
+    settings = SolveSettings(
+        model=args.model, time_limit=args.time_limit, solver=args.solver, seed=args.seed,
+        verbose=args.verbose, progress=(lambda msg: print(msg, file=sys.stderr, flush=True)) if not args.quiet else None,
+        extra=extra,
+    )
+    report = kind.solve(data, settings)
+    out = Path(args.output) if args.output else Path(args.workbook).with_name(Path(args.workbook).stem + "_solved" + Path(args.workbook).suffix)
+    write_report_file(args.workbook, report, out, result_sheets=list(kind.result_sheets))
+    _print_report(report, args.json)
+    print(f"\nResults written to {out} (sheets: {', '.join(report.sheet_names)})", file=sys.stderr)
+    return EXIT_OK if report.objective is not None or kind.name == "budget" else EXIT_NO_SOLUTION
+
+
+def cmd_check(args) -> int:
+    data = _load(args.workbook)
+    kind = _kind_for(data, args.kind)
+    if kind.name == "csplib":
+        from .csplib.workflow import check_solution_file
+        report = check_solution_file(data, args.solution) if args.solution else kind.check(data)
+    else:
+        report = kind.check(data)
+    _print_report(report, args.json)
+    if args.output:
+        write_report_file(args.workbook, report, args.output, result_sheets=list(kind.result_sheets))
+    return EXIT_OK
+
+
+def cmd_clear(args) -> int:
+    from openpyxl import load_workbook
+
+    data = _load(args.workbook)
+    kind = _kind_for(data, args.kind)
+    path = Path(args.workbook)
+    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    removed = [n for n in wb.sheetnames if n in kind.result_sheets]
+    for n in removed:
+        del wb[n]
+    wb.save(args.output or path)
+    print(f"Removed result sheets: {', '.join(removed) or 'none'}")
+    return EXIT_OK
+
+
+def cmd_new(args) -> int:
+    import importlib
+
+    kind = kind_by_name(args.kind)
+    mod = importlib.import_module(kind.module.rsplit(".", 1)[0] + ".template")
+    fn = mod.example_workbook if args.example else mod.blank_workbook
+    path = fn(args.output)
+    print(f"Wrote {'example' if args.example else 'blank'} {kind.title} workbook: {path}")
+    return EXIT_OK
+
+
+def cmd_build_addin(args) -> int:
+    from .addin_build import build_all
+
+    paths = build_all(Path(args.output_dir))
+    for p in paths:
+        print(f"built {p}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xl-confsched", description="Conference planning that lives in Excel.")
+    sub = p.add_subparsers(dest="command", required=True)
+    kinds = [k.name for k in KINDS]
+
+    s = sub.add_parser("solve", help="solve a workbook and write the result sheets")
+    s.add_argument("workbook")
+    s.add_argument("-o", "--output", help="output workbook (default: <name>_solved.xlsx next to the input)")
+    s.add_argument("--kind", choices=kinds, help="workbook kind (default: detected from the sheets)")
+    s.add_argument("--model", help="model variant: for conference schedules full|exact|extended")
+    s.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    s.add_argument("--solver", choices=["cbc", "highs"], default="cbc")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--fix", help="solution workbook whose schedule is kept fixed")
+    s.add_argument("--from", dest="start_from", help="solution workbook to start from (warm start)")
+    s.add_argument("--max-changes", type=int, help="with --from: move at most this many submissions")
+    s.add_argument("--json", action="store_true", help="print the result as JSON")
+    s.add_argument("--quiet", action="store_true", help="no progress lines")
+    s.add_argument("--verbose", action="store_true", help="show the solver's own log")
+    s.set_defaults(func=cmd_solve)
+
+    c = sub.add_parser("check", help="score a schedule term by term")
+    c.add_argument("workbook")
+    c.add_argument("solution", nargs="?", help="CSPLib solution workbook (sheet 'sol'); default: the workbook's own Schedule")
+    c.add_argument("--kind", choices=kinds)
+    c.add_argument("--json", action="store_true")
+    c.add_argument("-o", "--output", help="also write the check's result sheets to this workbook")
+    c.set_defaults(func=cmd_check)
+
+    cl = sub.add_parser("clear", help="remove result sheets, keep the input sheets")
+    cl.add_argument("workbook")
+    cl.add_argument("-o", "--output")
+    cl.add_argument("--kind", choices=kinds)
+    cl.set_defaults(func=cmd_clear)
+
+    n = sub.add_parser("new", help="write a blank or example workbook")
+    n.add_argument("output")
+    n.add_argument("--kind", choices=kinds, default="csplib")
+    n.add_argument("--example", action="store_true", help="filled example instead of a blank template")
+    n.set_defaults(func=cmd_new)
+
+    b = sub.add_parser("build-addin", help="build the .xlam add-in and .xlsm templates from vba/")
+    b.add_argument("--output-dir", default="dist")
+    b.set_defaults(func=cmd_build_addin)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        _print_issues(err)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Workbook kinds: one entry per planning model, found from the workbook's sheets.
+
+The CLI (``xl-confsched solve|check|clear``) and the Excel buttons
+(``xl_confsched.excel``) never know about a model directly: they load the workbook
+data, call :func:`detect_kind`, and use the kind's ``solve`` / ``check`` functions,
+which take a :class:`~xl_confsched.tables.WorkbookData` and return a
+:class:`~xl_confsched.report.Report`.  Each model registers itself here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .report import Report
+from .tables import WorkbookData
+
+
+@dataclass
+class SolveSettings:
+    """What the organiser can set (CLI flags, Settings dialog, a Settings sheet)."""
+
+    model: str | None = None  # kind-specific model variant, e.g. "exact" / "extended" / "full"
+    time_limit: float = 60.0
+    solver: str = "cbc"  # "cbc" or "highs"
+    seed: int = 0
+    threads: int | None = None
+    verbose: bool = False
+    progress: Callable[[str], None] | None = None  # called with one-line progress messages
+    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific options (fix/from/max_changes…)
+
+
+@dataclass
+class WorkbookKind:
+    name: str  # "csplib", "talks", "personal", "budget"
+    title: str  # for messages, e.g. "conference schedule (CSPLib)"
+    signature: tuple[str, ...]  # sheets whose presence identifies the kind
+    module: str  # module path providing solve(data, settings) and check(data)
+    result_sheets: tuple[str, ...]  # sheets that Clear results removes
+
+    def _mod(self):
+        return importlib.import_module(self.module)
+
+    def solve(self, data: WorkbookData, settings: SolveSettings) -> Report:
+        return self._mod().solve(data, settings)
+
+    def check(self, data: WorkbookData) -> Report:
+        return self._mod().check(data)
+
+
+KINDS: list[WorkbookKind] = [
+    WorkbookKind(
+        name="csplib",
+        title="conference schedule (CSPLib template)",
+        signature=("submissions", "tracks", "sessions", "rooms", "parameters"),
+        module="xl_confsched.csplib.workflow",
+        result_sheets=("Schedule", "Violations", "Achievement", "Run", "sol", "Status"),
+    ),
+    WorkbookKind(
+        name="talks",
+        title="talk schedule from an interest survey",
+        signature=("Talks", "Venues", "Timeslots", "Survey"),
+        module="xl_confsched.talks.workflow",
+        result_sheets=("Talk Grid", "Talk Table", "Talk Conflicts", "Attendee Misses", "Achievement", "Run", "Status"),
+    ),
+    WorkbookKind(
+        name="personal",
+        title="personalised schedule from participant profiles",
+        signature=("Talks", "Profiles", "Structure"),
+        module="xl_confsched.personal.workflow",
+        result_sheets=("Schedule", "Itineraries", "Chairs", "Achievement", "Run", "Status"),
+    ),
+    WorkbookKind(
+        name="budget",
+        title="attendance budget allocation",
+        signature=("Conferences", "Flights", "Budget"),
+        module="xl_confsched.budget.workflow",
+        result_sheets=("Comparison", "Allocation", "Scenarios", "Run", "Status"),
+    ),
+]
+
+
+def detect_kind(data: WorkbookData) -> WorkbookKind | None:
+    """The kind whose signature sheets are all present (most specific first)."""
+    names = set(data.names())
+    matches = [k for k in KINDS if all(s in names for s in k.signature)]
+    if not matches:
+        return None
+    return max(matches, key=lambda k: len(k.signature))
+
+
+def kind_by_name(name: str) -> WorkbookKind:
+    for k in KINDS:
+        if k.name == name:
+            return k
+    raise KeyError(name)
+
+
+def unknown_kind_message(data: WorkbookData) -> str:
+    lines = [f"{data.source or 'This workbook'} is not a workbook xl_confsched knows. It has the sheets: "
+             + ", ".join(data.names()) + "."]
+    for k in KINDS:
+        missing = [s for s in k.signature if s not in data]
+        lines.append(f"  - a {k.title} needs the sheets {', '.join(k.signature)} (missing: {', '.join(missing)})")
+    lines.append("Start from a template: `xl-confsched new --kind KIND OUT.xlsx`.")
+    return "\n".join(lines)

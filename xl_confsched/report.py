@@ -1,0 +1,209 @@
+"""Result sheets as plain data, and writing them into a workbook file.
+
+Every planning model turns its solution into a :class:`Report`: a list of
+:class:`SheetReport` objects, each a list of :class:`Block` rectangles anchored at a
+cell.  The same report is written to an ``.xlsx`` file here (openpyxl) and to a live
+Excel book by ``xl_confsched.excel`` (xlwings), so what an organiser sees in Excel and
+what the CLI writes are the same thing.
+
+Rules for writers:
+* input sheets are never touched; result sheets are replaced as a whole;
+* a value that is a ``str`` starting with ``=`` is written as a formula;
+* the output is written to a temporary file first and moved into place only when
+  complete, so a failed run leaves the previous results intact.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InputIssue
+
+
+@dataclass
+class Block:
+    """A rectangle of values written at ``anchor`` (e.g. ``"A1"``).
+
+    ``rows[0]`` is a header row when ``header`` is true (styled bold).  ``title`` goes
+    one row above the anchor when given.  ``table_name`` makes the rectangle an Excel
+    Table (openpyxl writer) so formulas and the organiser can refer to it by name.
+    ``number_formats`` maps a 0-based column to an Excel number format.
+    ``conditional`` holds (range relative to the block e.g. ``"H2:H40"``, formula, fill
+    hex colour) triples for conditional formatting.
+    """
+
+    anchor: str
+    rows: list[list[Any]]
+    title: str | None = None
+    header: bool = True
+    table_name: str | None = None
+    number_formats: dict[int, str] = field(default_factory=dict)
+    conditional: list[tuple[str, str, str]] = field(default_factory=list)
+    column_widths: dict[int, float] = field(default_factory=dict)
+    input_columns: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Chart:
+    """A simple chart over a block already on the same sheet."""
+
+    kind: Literal["bar", "line"]
+    title: str
+    anchor: str  # where the chart is placed
+    data_ref: str  # e.g. "B1:F4" including header row (series in columns)
+    categories_ref: str  # e.g. "A2:A4"
+
+
+@dataclass
+class SheetReport:
+    name: str
+    blocks: list[Block] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    freeze: str | None = None
+
+
+@dataclass
+class Report:
+    """What a solve or check produced, ready to be written next to the input sheets."""
+
+    kind: str
+    sheets: list[SheetReport] = field(default_factory=list)
+    status: str = ""  # e.g. "optimal", "feasible (gap 3.1%)", "relaxed", "checked"
+    objective: float | None = None
+    summary: str = ""  # the one-paragraph message shown to the organiser
+    issues: list[InputIssue] = field(default_factory=list)  # warnings to show on Status
+
+    def sheet(self, name: str) -> SheetReport:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+
+STATUS_SHEET = "Status"
+
+
+def status_sheet(issues: list[InputIssue], summary: str = "") -> SheetReport:
+    """The Status sheet: a list of problems, each linked to its cell."""
+    rows: list[list[Any]] = [["Severity", "Where", "What to do"]]
+    for i in issues:
+        link = f'=HYPERLINK("#{_quoted(i.where)}","{i.where}")' if i.cell else i.where
+        rows.append([i.severity, link, i.message])
+    blocks = [Block(anchor="A3", rows=rows, title=summary or None, column_widths={0: 10, 1: 28, 2: 100})]
+    return SheetReport(name=STATUS_SHEET, blocks=blocks)
+
+
+def _quoted(where: str) -> str:
+    sheet, cell = where.split("!", 1)
+    return f"'{sheet}'!{cell}"
+
+
+# --------------------------------------------------------------------------------------
+# openpyxl writer
+# --------------------------------------------------------------------------------------
+
+def write_report_file(source: str | Path, report: Report, out: str | Path | None = None,
+                      result_sheets: list[str] | None = None) -> Path:
+    """Copy ``source`` to ``out`` (default: overwrite ``source``) with the report's sheets.
+
+    Sheets named in ``result_sheets`` (default: the report's own sheet names and
+    ``Status``) are removed first; every other sheet is kept as it was.  The file is
+    written to a temporary path and moved into place at the end.
+    """
+    from openpyxl import load_workbook
+
+    source = Path(source)
+    out = Path(out) if out else source
+    keep_vba = source.suffix.lower() in (".xlsm", ".xlam")
+    wb = load_workbook(source, keep_vba=keep_vba)
+    drop = set(result_sheets or []) | set(report.sheet_names) | {STATUS_SHEET}
+    for name in list(wb.sheetnames):
+        if name in drop:
+            del wb[name]
+    for sheet in report.sheets:
+        write_sheet_openpyxl(wb, sheet)
+    fd, tmp = tempfile.mkstemp(suffix=out.suffix or ".xlsx", dir=str(out.parent.resolve()))
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
+
+
+def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.worksheet.table import Table as XLTable, TableStyleInfo
+
+    ws = wb.create_sheet(sheet.name)
+    bold = Font(bold=True)
+    title_font = Font(bold=True, size=12)
+    input_fill = PatternFill("solid", fgColor="FFF2CC")
+    for block in sheet.blocks:
+        col_letter, row0 = coordinate_from_string(block.anchor)
+        col0 = column_index_from_string(col_letter)
+        if block.title:
+            c = ws.cell(row=max(1, row0 - 1), column=col0, value=block.title)
+            c.font = title_font
+        for i, row in enumerate(block.rows):
+            for j, v in enumerate(row):
+                c = ws.cell(row=row0 + i, column=col0 + j, value=_cell_value(v))
+                if block.header and i == 0:
+                    c.font = bold
+                elif j in block.number_formats:
+                    c.number_format = block.number_formats[j]
+                if i > 0 and j in block.input_columns:
+                    c.fill = input_fill
+        for j, w in block.column_widths.items():
+            ws.column_dimensions[get_column_letter(col0 + j)].width = w
+        if block.table_name and len(block.rows) >= 2:
+            ref = f"{block.anchor}:{get_column_letter(col0 + len(block.rows[0]) - 1)}{row0 + len(block.rows) - 1}"
+            t = XLTable(displayName=block.table_name, ref=ref)
+            t.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+            ws.add_table(t)
+        for rng, formula, colour in block.conditional:
+            ws.conditional_formatting.add(
+                rng, FormulaRule(formula=[formula], fill=PatternFill("solid", fgColor=colour, bgColor=colour)))
+    for chart in sheet.charts:
+        _add_chart(ws, chart)
+    if sheet.freeze:
+        ws.freeze_panes = sheet.freeze
+
+
+def _cell_value(v: Any) -> Any:
+    # pandas / numpy scalars → plain Python
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            return v.item()
+        except (AttributeError, ValueError):
+            pass
+    if isinstance(v, float) and v != v:  # NaN
+        return None
+    return v
+
+
+def _add_chart(ws, chart: Chart) -> None:
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.utils.cell import range_boundaries
+
+    c = BarChart() if chart.kind == "bar" else LineChart()
+    c.title = chart.title
+    min_col, min_row, max_col, max_row = range_boundaries(chart.data_ref)
+    data = Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row)
+    c.add_data(data, titles_from_data=True)
+    min_col, min_row, max_col, max_row = range_boundaries(chart.categories_ref)
+    c.set_categories(Reference(ws, min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row))
+    ws.add_chart(c, chart.anchor)
