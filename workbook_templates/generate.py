@@ -1,0 +1,38 @@
+"""Regenerate the shipped workbooks from the project's own template code.
+
+    python workbook_templates/generate.py
+
+Each planning model provides ``xl_confsched.<kind>.template`` with
+``blank_workbook(path)`` and ``example_workbook(path)``; this writes
+``<kind>_blank.xlsx`` and ``<kind>_example.xlsx`` here for every kind that has one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from xl_confsched.kinds import KINDS  # noqa: E402
+
+NAMES = {"csplib": "conference"}
+
+
+def main() -> None:
+    for kind in KINDS:
+        try:
+            mod = importlib.import_module(f"xl_confsched.{kind.name}.template")
+        except ModuleNotFoundError:
+            print(f"skip {kind.name}: no template module yet")
+            continue
+        stem = NAMES.get(kind.name, kind.name)
+        for fn, suffix in ((mod.blank_workbook, "blank"), (mod.example_workbook, "example")):
+            path = fn(HERE / f"{stem}_{suffix}.xlsx")
+            print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
