@@ -76,7 +76,8 @@ KINDS: list[WorkbookKind] = [
         title="attendance budget allocation",
         signature=("Conferences", "Flights", "Budget"),
         module="xl_confsched.budget.workflow",
-        result_sheets=("Comparison", "Allocation", "Scenarios", "Run", "Status"),
+        # "Scenarios" is an input sheet of this kind, so the scenario results get their own name
+        result_sheets=("Comparison", "Allocation", "Scenario Results", "Run", "Status"),
     ),
 ]
 
