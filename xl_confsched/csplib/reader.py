@@ -1,0 +1,553 @@
+"""Read the CSPLib workbook template into a validated :class:`Problem`.
+
+Layout and semantics follow the public instances and OBJECTIVE.md §1.  Every problem
+found is collected (not just the first) and reported with the sheet, the cell and
+what to do.  Where we deliberately differ from the CSPLib checker:
+
+* names (references, tracks, sessions, rooms, people) are compared after trimming
+  surrounding spaces — the checker does not trim, which makes it reject the public
+  N2OR reference solutions;
+* name lists are split on commas and each name trimmed (the checker splits on the
+  exact text ", "); a cell such as ``"A,B"`` gives two names here, one name there —
+  we warn when a cell would read differently;
+* pairwise tables are keyed by index pairs, so the checker's joined-name key clashes
+  (OBJECTIVE.md §1.11) cannot happen here.
+
+Benchmark rules that may surprise an organiser are kept, with a warning naming the
+cell: values below the diagonal of ``similar tracks`` are ignored, an empty or text
+Order cell counts as out of order, a weight ≤ 0 switches its term off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ..errors import IssueLog
+from ..tables import Table, WorkbookData, is_blank
+from .problem import Parameters, Problem, Session, Submission, Track
+from .terms import TERMS
+
+SHEETS = ["submissions", "tracks", "sessions", "rooms", "parameters", "tracks_sessions|penalty",
+          "tracks_rooms|penalty", "similar tracks", "sessions_rooms|penalty"]
+
+_TZ_RE = re.compile(r"^GMT([+-])(0|[1-9]|1[0-2])$")
+_TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
+_DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+# ----------------------------------------------------------------------------- cell parsers
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_int(value: Any) -> int | None:
+    """Whole number from a number cell or integer text; None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        s = value.strip().split(":", 1)[0].strip()
+        if re.fullmatch(r"[+-]?\d+", s):
+            return int(s)
+        if re.fullmatch(r"[+-]?\d+\.0*", s):
+            return int(float(s))
+    return None
+
+
+def parse_number(value: Any) -> float | None:
+    """Penalty value: empty → 0; a number; numeric text; otherwise None (invalid)."""
+    if is_blank(value):
+        return 0.0
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def as_number(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
+
+
+def parse_time(value: Any) -> int | None:
+    """Minutes after midnight from an Excel time, a fraction of a day or ``H:MM[:SS]`` text."""
+    if isinstance(value, dt.datetime):
+        # a time typed in Excel comes back as a date-time on the 1899/1900 epoch day
+        if value.date() in (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1900, 1, 1)):
+            return value.hour * 60 + value.minute
+        return None
+    if isinstance(value, dt.time):
+        return value.hour * 60 + value.minute
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1:
+        ms = round(value * 86_400_000)
+        return (ms // 60_000) % 1440
+    if isinstance(value, str):
+        m = _TIME_RE.match(value)
+        if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
+            return int(m.group(1)) * 60 + int(m.group(2))
+    return None
+
+
+def parse_timezone(value: Any) -> int | None:
+    s = text(value)
+    m = _TZ_RE.match(s)
+    if m:
+        return int(m.group(2)) * (1 if m.group(1) == "+" else -1)
+    if s in ("GMT", "GMT0", "GMT-0", "UTC"):
+        return 0
+    return None
+
+
+def parse_date(value: Any) -> str | None | bool:
+    """ISO date text; None for an empty cell; False when unparseable."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 1:
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
+    if isinstance(value, str):
+        m = _DATE_RE.match(value)
+        if m:
+            try:
+                return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2))).isoformat()
+            except ValueError:
+                return False
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return False
+    return False
+
+
+def split_names(value: Any) -> list[str]:
+    if is_blank(value):
+        return []
+    return [p.strip() for p in str(value).split(",") if p.strip()]
+
+
+# ----------------------------------------------------------------------------- the reader
+
+class _Reader:
+    def __init__(self, data: WorkbookData):
+        self.data = data
+        self.log = IssueLog()
+
+    # helpers ---------------------------------------------------------------
+    def sheet(self, name: str) -> Table | None:
+        t = self.data.get(name)
+        if t is None:
+            self.log.error(name, f"the sheet '{name}' is missing. Add a sheet named exactly '{name}' "
+                                 f"laid out as in the CSPLib template (xl-confsched new --kind csplib).")
+            return None
+        if t.n_rows == 0:
+            self.log.error(name, f"the sheet '{name}' is empty. Fill it in as in the CSPLib template.")
+            return None
+        return t
+
+    def expect_header(self, t: Table, j: int, label: str) -> bool:
+        got = text(t.value(0, j))
+        if got.lower() != label.lower():
+            self.log.error(t.ref(0, j), f"expected the column header '{label}' here, found "
+                                        f"'{got}'. Put the {label} column in this position.")
+            return False
+        return True
+
+    def name_column(self, t: Table, what: str) -> list[tuple[int, str]]:
+        """(row, name) of the data rows in column A; reports blanks and duplicates."""
+        seen: dict[str, str] = {}
+        out = []
+        for i, row in t.data_rows():
+            name = text(t.value(i, 0))
+            if not name:
+                if any(not is_blank(v) for v in row):
+                    self.log.error(t.ref(i, 0), f"this {what} row has no name. Type the {what} name, "
+                                                f"or delete the row.")
+                else:
+                    self.log.error(t.ref(i, 0), f"blank row inside the {what} list. Delete the empty row.")
+                continue
+            if name in seen:
+                self.log.error(t.ref(i, 0), f"duplicate {what} '{name}' (already at {seen[name]}). "
+                                            f"Each {what} must appear once: rename or delete one of them.")
+                continue
+            seen[name] = t.ref(i, 0)
+            out.append((i, name))
+        return out
+
+    # sheets ----------------------------------------------------------------
+    def read(self) -> Problem | None:
+        tables = {name: self.sheet(name) for name in SHEETS}
+        sessions = self.read_sessions(tables["sessions"]) if tables["sessions"] else None
+        rooms = self.read_rooms(tables["rooms"]) if tables["rooms"] else None
+        tracks = self.read_tracks(tables["tracks"]) if tables["tracks"] else None
+        params = self.read_parameters(tables["parameters"]) if tables["parameters"] else None
+        if sessions is None or rooms is None or tracks is None:
+            return None
+        s_idx = {s.name: i for i, s in enumerate(sessions)}
+        r_idx = {r: i for i, r in enumerate(rooms)}
+        k_idx = {t.name: i for i, t in enumerate(tracks)}
+        subs = self.read_submissions(tables["submissions"], s_idx, r_idx, k_idx, sessions) \
+            if tables["submissions"] else None
+        ts = self.read_matrix(tables["tracks_sessions|penalty"], k_idx, s_idx, "track", "session")
+        tr = self.read_matrix(tables["tracks_rooms|penalty"], k_idx, r_idx, "track", "room")
+        sr = self.read_matrix(tables["sessions_rooms|penalty"], s_idx, r_idx, "session", "room")
+        sim = self.read_similar(tables["similar tracks"], k_idx)
+        if subs is not None:
+            used = {s.track for s in subs}
+            t_tab = tables["tracks"]
+            for i, name in self._track_rows:
+                if k_idx[name] not in used:
+                    self.log.error(t_tab.ref(i, 0), f"track '{name}' has no submissions. Give it at least one "
+                                                    f"submission on the submissions sheet, or delete the track.")
+            need = sum(s.required_slots for s in subs)
+            have = sum(s.slots for s in sessions) * len(rooms)
+            if need > have:
+                self.log.error("sessions", f"the submissions need {need} time slots but the sessions offer "
+                                           f"{sum(s.slots for s in sessions)} slots × {len(rooms)} rooms = {have}. "
+                                           f"Add sessions, rooms or time slots, or remove submissions.")
+        if self.log.errors or params is None or subs is None or None in (ts, tr, sr, sim):
+            return None
+        return Problem(name=self.data.source, sessions=sessions, rooms=rooms, tracks=tracks, submissions=subs,
+                       parameters=params, track_session=ts, track_room=tr, session_room=sr, similar=sim)
+
+    def read_sessions(self, t: Table) -> list[Session] | None:
+        self.expect_header(t, 0, "Sessions")
+        out = []
+        for i, name in self.name_column(t, "session"):
+            slots = parse_int(t.value(i, 1))
+            if slots is None or slots < 1:
+                self.log.error(t.ref(i, 1), f"session '{name}': Max Number of Timeslots must be a whole number "
+                                            f"of at least 1, found '{text(t.value(i, 1))}'.")
+                slots = 1
+            date = parse_date(t.value(i, 2))
+            if date is False:
+                self.log.error(t.ref(i, 2), f"session '{name}': cannot read the date '{text(t.value(i, 2))}'. "
+                                            f"Enter an Excel date or MM/DD/YYYY.")
+                date = None
+            start = parse_time(t.value(i, 3))
+            end = parse_time(t.value(i, 4))
+            for j, v, val in ((3, "start", start), (4, "end", end)):
+                if val is None:
+                    self.log.error(t.ref(i, j), f"session '{name}': cannot read the {v} time "
+                                                f"'{text(t.value(i, j))}'. Enter a time such as 09:30.")
+            out.append(Session(name=name, slots=slots, date=date, start=start or 0, end=end or 0))
+        if not out:
+            self.log.error(t.ref(1, 0), "no sessions. List the sessions from row 2 down.")
+        return out
+
+    def read_rooms(self, t: Table) -> list[str]:
+        self.expect_header(t, 0, "Rooms")
+        out = [name for _, name in self.name_column(t, "room")]
+        if not out:
+            self.log.error(t.ref(1, 0), "no rooms. List the rooms from row 2 down.")
+        return out
+
+    def read_tracks(self, t: Table) -> list[Track]:
+        self.expect_header(t, 0, "Tracks")
+        if t.n_cols < 2:
+            self.log.error(t.ref(0, 1), "the Chairs column is missing. Add a column 'Chairs' (it may stay empty).")
+        rows = self.name_column(t, "track")
+        self._track_rows = rows
+        out = []
+        for i, name in rows:
+            self._warn_list_separators(t, i, 1)
+            out.append(Track(name=name, chairs=split_names(t.value(i, 1))))
+        if not out:
+            self.log.error(t.ref(1, 0), "no tracks. List the tracks from row 2 down.")
+        return out
+
+    def _warn_list_separators(self, t: Table, i: int, j: int) -> None:
+        v = t.value(i, j)
+        if isinstance(v, str) and v.strip():
+            checker = [p for p in v.split(", ")]
+            ours = split_names(v)
+            if checker != ours and [p.strip() for p in checker if p.strip()] != ours:
+                self.log.warn(t.ref(i, j), f"the names '{v}' are read as {ours}; the CSPLib checker splits only "
+                                           f"on ', ' and reads {checker}. Separate names with a comma and a space.")
+
+    def read_submissions(self, t: Table, s_idx, r_idx, k_idx, sessions) -> list[Submission] | None:
+        for j, label in ((1, "Track"), (4, "Time Zone")):
+            self.expect_header(t, j, label)
+        header = [text(v) for v in t.header()]
+        # penalty columns: session and room names, matched by label
+        s_cols: dict[int, int] = {}
+        r_cols: dict[int, int] = {}
+        for j in range(7, len(header)):
+            label = header[j]
+            if not label:
+                continue
+            if label in s_idx and s_idx[label] not in s_cols.values():
+                s_cols[j] = s_idx[label]
+            elif label in r_idx and r_idx[label] not in r_cols.values():
+                r_cols[j] = r_idx[label]
+            elif label in s_idx or label in r_idx:
+                self.log.error(t.ref(0, j), f"duplicate penalty column '{label}'. Keep one column per session "
+                                            f"and per room.")
+            else:
+                self.log.error(t.ref(0, j), f"'{label}' is neither a session nor a room. Penalty columns from H "
+                                            f"on must be headed by the session names, then the room names.")
+        missing = [s.name for s in sessions if s_idx[s.name] not in s_cols.values()] + \
+                  [r for r in r_idx if r_idx[r] not in r_cols.values()]
+        if missing:
+            self.log.error(t.ref(0, max(7, len(header))),
+                           f"missing penalty column(s) for {', '.join(missing)}. Add one column per session "
+                           f"and per room from column H on (empty cells mean no penalty).")
+        max_slots = max((s.slots for s in sessions), default=0)
+        out: list[Submission] = []
+        seen: dict[str, str] = {}
+        for i, row in t.data_rows():
+            ref = text(t.value(i, 0))
+            if not ref:
+                self.log.error(t.ref(i, 0), "this submission has no Reference. Type a unique reference, "
+                                            "or delete the row if it is empty.")
+                continue
+            if ref in seen:
+                self.log.error(t.ref(i, 0), f"duplicate reference '{ref}' (already at {seen[ref]}). "
+                                            f"Give each submission its own reference.")
+                continue
+            seen[ref] = t.ref(i, 0)
+            track_name = text(t.value(i, 1))
+            k = k_idx.get(track_name)
+            if k is None:
+                self.log.error(t.ref(i, 1), f"submission '{ref}': unknown track '{track_name}'. Use a name "
+                                            f"from the tracks sheet (or add the track there).")
+            req_raw = t.value(i, 2)
+            req = parse_int(req_raw)
+            if req is None or req < 1:
+                self.log.error(t.ref(i, 2), f"submission '{ref}': Required Timeslots must be a whole number of "
+                                            f"at least 1, found '{text(req_raw)}'.")
+                req = 1
+            elif req > max_slots:
+                self.log.error(t.ref(i, 2), f"submission '{ref}' needs {req} time slots but the longest session "
+                                            f"has {max_slots}. Lower the number or lengthen a session.")
+            order_raw = t.value(i, 3)
+            order = parse_int(order_raw) if not isinstance(order_raw, str) else None
+            if is_blank(order_raw):
+                self.log.warn(t.ref(i, 3), f"submission '{ref}': the Order cell is empty; the benchmark counts "
+                                           f"it as out of order wherever the order term applies. Enter 0 for "
+                                           f"'no order'.")
+            elif order is None:
+                self.log.warn(t.ref(i, 3), f"submission '{ref}': Order '{text(order_raw)}' is not a number; the "
+                                           f"benchmark counts it as out of order. Enter a whole number "
+                                           f"(0 = no order).")
+            elif order < 0:
+                self.log.error(t.ref(i, 3), f"submission '{ref}': Order must be 0 (no order) or a position "
+                                            f"1, 2, …, found {order}.")
+            tz = parse_timezone(t.value(i, 4))
+            if tz is None:
+                self.log.error(t.ref(i, 4), f"submission '{ref}': cannot read the time zone "
+                                            f"'{text(t.value(i, 4))}'. Write GMT+n or GMT-n (n from 0 to 12, "
+                                            f"e.g. GMT+1, GMT-5).")
+            for j in (5, 6):
+                v = t.value(i, j)
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    self.log.error(t.ref(i, j), f"submission '{ref}': expected a list of names, found the number "
+                                                f"{v}. Write names separated by commas.")
+                self._warn_list_separators(t, i, j)
+            sp: dict[int, float] = {}
+            rp: dict[int, float] = {}
+            for cols, target in ((s_cols, sp), (r_cols, rp)):
+                for j, idx in cols.items():
+                    v = parse_number(t.value(i, j))
+                    if v is None:
+                        self.log.error(t.ref(i, j), f"submission '{ref}': penalty '{text(t.value(i, j))}' is not "
+                                                    f"a number. Enter a number or leave the cell empty (0).")
+                    elif v:
+                        target[idx] = as_number(v)
+            if k is None:
+                continue
+            out.append(Submission(ref=ref, track=k, required_slots=req, order=order, timezone=tz or 0,
+                                  presenters=split_names(t.value(i, 5)), attendees=split_names(t.value(i, 6)),
+                                  session_penalty=sp, room_penalty=rp))
+        if not seen:
+            self.log.error(t.ref(1, 0), "no submissions. List the submissions from row 2 down.")
+        return out
+
+    def read_matrix(self, t: Table | None, rows_idx: dict[str, int], cols_idx: dict[str, int],
+                    row_what: str, col_what: str) -> dict[tuple[int, int], float] | None:
+        if t is None:
+            return None
+        if not is_blank(t.value(0, 0)):
+            self.log.error(t.ref(0, 0), f"cell A1 of '{t.sheet}' must be empty (row labels below, column labels "
+                                        f"to the right). Clear it.")
+        cols: dict[int, int] = {}
+        for j in range(1, t.n_cols):
+            label = text(t.value(0, j))
+            if not label:
+                continue
+            if label not in cols_idx:
+                self.log.error(t.ref(0, j), f"'{label}' is not a {col_what} name. Use the names from the "
+                                            f"{col_what}s sheet as column labels.")
+            elif cols_idx[label] in cols.values():
+                self.log.error(t.ref(0, j), f"duplicate column '{label}'. Keep one column per {col_what}.")
+            else:
+                cols[j] = cols_idx[label]
+        missing = [n for n, c in cols_idx.items() if c not in cols.values()]
+        if missing:
+            self.log.error(t.ref(0, t.n_cols), f"missing column(s) for {col_what}(s) {', '.join(missing)}. "
+                                               f"Add one column per {col_what}.")
+        seen: set[str] = set()
+        out: dict[tuple[int, int], float] = {}
+        for i, _row in t.data_rows():
+            label = text(t.value(i, 0))
+            if label not in rows_idx:
+                self.log.error(t.ref(i, 0), f"'{label}' is not a {row_what} name. Use the names from the "
+                                            f"{row_what}s sheet as row labels.")
+                continue
+            if label in seen:
+                self.log.error(t.ref(i, 0), f"duplicate row '{label}'. Keep one row per {row_what}.")
+                continue
+            seen.add(label)
+            for j, c in cols.items():
+                v = parse_number(t.value(i, j))
+                if v is None:
+                    self.log.error(t.ref(i, j), f"'{text(t.value(i, j))}' is not a number. Enter a penalty or "
+                                                f"leave the cell empty (0).")
+                elif v:
+                    out[(rows_idx[label], c)] = as_number(v)
+        missing_rows = [n for n in rows_idx if n not in seen]
+        if missing_rows:
+            self.log.error(t.ref(t.n_rows, 0), f"missing row(s) for {row_what}(s) {', '.join(missing_rows)}. "
+                                               f"Add one row per {row_what}.")
+        return out
+
+    def read_similar(self, t: Table | None, k_idx: dict[str, int]) -> dict[tuple[int, int], float] | None:
+        """Upper triangle only, in this sheet's own row order; column headers are not used (§1.7)."""
+        if t is None:
+            return None
+        rows: list[tuple[int, int]] = []  # (table row, track index)
+        seen: set[str] = set()
+        for i, _ in t.data_rows():
+            label = text(t.value(i, 0))
+            if label not in k_idx:
+                self.log.error(t.ref(i, 0), f"'{label}' is not a track name. Use the names from the tracks sheet "
+                                            f"as row labels.")
+                continue
+            if label in seen:
+                self.log.error(t.ref(i, 0), f"duplicate row '{label}'. Keep one row per track.")
+                continue
+            seen.add(label)
+            rows.append((i, k_idx[label]))
+        missing = [n for n in k_idx if n not in seen]
+        if missing:
+            self.log.error(t.ref(t.n_rows, 0), f"missing row(s) for track(s) {', '.join(missing)}. "
+                                               f"Add one row per track.")
+        out: dict[tuple[int, int], float] = {}
+        for a, (i, ka) in enumerate(rows):
+            for b in range(len(rows)):
+                j = 1 + b
+                v = parse_number(t.value(i, j))
+                if v is None:
+                    self.log.error(t.ref(i, j), f"'{text(t.value(i, j))}' is not a number. Enter a penalty or "
+                                                f"leave the cell empty (0).")
+                    continue
+                if not v:
+                    continue
+                if b <= a:
+                    where = "on the diagonal" if a == b else "below the diagonal"
+                    self.log.warn(t.ref(i, j), f"the value {as_number(v)} is {where} and is ignored (the benchmark "
+                                               f"reads only the upper triangle). Move it above the diagonal "
+                                               f"(row of the earlier track, column of the later one).")
+                    continue
+                kb = rows[b][1]
+                header = text(t.value(0, j))
+                if header and header != text(t.value(rows[b][0], 0)):
+                    self.log.warn(t.ref(0, j), f"column header '{header}' differs from the track in data row "
+                                               f"{b + 1} ('{text(t.value(rows[b][0], 0))}'); the column is read "
+                                               f"as that row's track.")
+                out[(ka, kb)] = as_number(v)
+                out[(kb, ka)] = as_number(v)
+        return out
+
+    def read_parameters(self, t: Table) -> Parameters | None:
+        def cell(addr: str) -> tuple[int, int]:
+            col = ord(addr[0]) - ord("A")
+            return int(addr[1:]) - 1 - (t.origin_row - 1), col - (t.origin_col - 1)
+
+        ok = True
+
+        def get_int(addr: str, what: str) -> int:
+            nonlocal ok
+            i, j = cell(addr)
+            v = parse_int(t.value(i, j))
+            if v is None:
+                ok = False
+                self.log.error(t.ref(i, j), f"{what}: expected a whole number, found '{text(t.value(i, j))}'. "
+                                            f"Enter a whole number (0 switches the term off).")
+                return 0
+            return v
+
+        def get_time(addr: str, what: str) -> int:
+            nonlocal ok
+            i, j = cell(addr)
+            v = parse_time(t.value(i, j))
+            if v is None:
+                ok = False
+                self.log.error(t.ref(i, j), f"{what}: cannot read the time '{text(t.value(i, j))}'. Enter a time "
+                                            f"such as 09:30.")
+                return 0
+            return v
+
+        i, j = cell("B2")
+        local = parse_timezone(t.value(i, j))
+        if local is None:
+            ok = False
+            self.log.error(t.ref(i, j), f"local time zone: cannot read '{text(t.value(i, j))}'. Write GMT+n or "
+                                        f"GMT-n (n from 0 to 12).")
+        windows = [get_time("B4", "suitable times, From"), get_time("B5", "suitable times, To"),
+                   get_time("B7", "less suitable times, From"), get_time("B8", "less suitable times, To")]
+        small = get_int("B9", "less suitable time-zone penalty")
+        big = get_int("B11", "unsuitable time-zone penalty")
+        weights: dict[str, int] = {}
+        for term in TERMS:
+            if term.weight_cell is None:
+                continue
+            w = get_int(term.weight_cell, f"weight of {term.name}")
+            if w < 0:
+                i, j = cell(term.weight_cell)
+                self.log.warn(t.ref(i, j), f"the weight of {term.name} is negative ({w}); the benchmark treats "
+                                           f"it as 0 and switches the term off (it is not a reward). Enter 0 to "
+                                           f"say so, or a positive weight.")
+            weights[term.key] = w
+        if not ok:
+            return None
+        return Parameters(local_timezone=local, suitable_from=windows[0], suitable_to=windows[1],
+                          less_suitable_from=windows[2], less_suitable_to=windows[3], small_penalty=small,
+                          big_penalty=big, weights=weights)
+
+
+def read_problem_with_warnings(data: WorkbookData):
+    """(problem, warnings); raises InputError with every error found."""
+    r = _Reader(data)
+    r._track_rows = []
+    problem = r.read()
+    r.log.raise_if_errors()
+    assert problem is not None
+    return problem, r.log.warnings
+
+
+def read_problem(data: WorkbookData) -> Problem:
+    return read_problem_with_warnings(data)[0]
+
+
+def load_problem(path) -> Problem:
+    from ..tables import load_workbook_data
+
+    return read_problem(load_workbook_data(path))

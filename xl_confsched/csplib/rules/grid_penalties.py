@@ -1,0 +1,52 @@
+"""Track–session, track–room and session–room penalties: per grid cell holding a track."""
+
+from __future__ import annotations
+
+from .base import Rule, Violation, fmt, where
+
+
+class _GridPenalty(Rule):
+    def value(self, problem, k: int, s: int, r: int) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    def evaluate(self, problem, sched):
+        out = []
+        for (s, r), k in sorted(sched.grid.items()):
+            v = self.value(problem, k, s, r)
+            if v:
+                out.append(Violation(self.key, v, self.describe(problem, k, s, r, v), cells=[(s, r)],
+                                     items=[problem.tracks[k].name]))
+        return out
+
+    def describe(self, problem, k, s, r, v):
+        return f"track {problem.tracks[k].name} in {where(problem, s, r)}: penalty {fmt(v)}"
+
+
+class TrackSessionPenalty(_GridPenalty):
+    key = "TS"
+
+    def value(self, problem, k, s, r):
+        return problem.track_session.get((k, s), 0)
+
+    def describe(self, problem, k, s, r, v):
+        return f"track {problem.tracks[k].name} in session {problem.sessions[s].name} (room {problem.rooms[r]}): penalty {fmt(v)}"
+
+
+class TrackRoomPenalty(_GridPenalty):
+    key = "TR"
+
+    def value(self, problem, k, s, r):
+        return problem.track_room.get((k, r), 0)
+
+    def describe(self, problem, k, s, r, v):
+        return f"track {problem.tracks[k].name} in room {problem.rooms[r]} (session {problem.sessions[s].name}): penalty {fmt(v)}"
+
+
+class SessionRoomPenalty(_GridPenalty):
+    key = "SR"
+
+    def value(self, problem, k, s, r):
+        return problem.session_room.get((s, r), 0)
+
+    def describe(self, problem, k, s, r, v):
+        return f"room {problem.rooms[r]} used in session {problem.sessions[s].name} (track {problem.tracks[k].name}): penalty {fmt(v)}"

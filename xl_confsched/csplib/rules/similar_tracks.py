@@ -1,0 +1,26 @@
+"""Similar tracks in parallel: per session and room pair holding two different tracks."""
+
+from __future__ import annotations
+
+from .base import Rule, Violation, fmt
+
+
+class SimilarTracks(Rule):
+    key = "SIM"
+
+    def evaluate(self, problem, sched):
+        out = []
+        for s in range(problem.S):
+            row = [(r, sched.grid[(s, r)]) for r in range(problem.R) if (s, r) in sched.grid]
+            for a in range(len(row)):
+                for b in range(a + 1, len(row)):
+                    (r1, k1), (r2, k2) = row[a], row[b]
+                    if k1 == k2:
+                        continue
+                    v = problem.similar.get((k1, k2), 0)
+                    if v:
+                        t1, t2 = problem.tracks[k1].name, problem.tracks[k2].name
+                        out.append(Violation(self.key, v, f"similar tracks {t1} ({problem.rooms[r1]}) and {t2} "
+                                             f"({problem.rooms[r2]}) both in session {problem.sessions[s].name}: "
+                                             f"penalty {fmt(v)}", cells=[(s, r1), (s, r2)], items=[t1, t2]))
+        return out
