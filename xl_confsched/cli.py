@@ -79,11 +79,17 @@ def cmd_solve(args) -> int:
         extra=extra,
     )
     report = kind.solve(data, settings)
+    _print_report(report, args.json)
+    if not report.ok:
+        print("\nNo result was written; any previous results are unchanged.", file=sys.stderr)
+        return EXIT_NO_SOLUTION
     out = Path(args.output) if args.output else Path(args.workbook).with_name(Path(args.workbook).stem + "_solved" + Path(args.workbook).suffix)
     write_report_file(args.workbook, report, out, result_sheets=list(kind.result_sheets))
-    _print_report(report, args.json)
+    for write_side_file in report.side_files:
+        for p in write_side_file(out):
+            print(f"Also wrote {p}", file=sys.stderr)
     print(f"\nResults written to {out} (sheets: {', '.join(report.sheet_names)})", file=sys.stderr)
-    return EXIT_OK if report.objective is not None or kind.name == "budget" else EXIT_NO_SOLUTION
+    return EXIT_OK
 
 
 def cmd_check(args) -> int:
@@ -96,7 +102,8 @@ def cmd_check(args) -> int:
         report = kind.check(data)
     _print_report(report, args.json)
     if args.output:
-        write_report_file(args.workbook, report, args.output, result_sheets=list(kind.result_sheets))
+        # only the check's own sheets are replaced: a hand-edited schedule stays as it is
+        write_report_file(args.workbook, report, args.output)
     return EXIT_OK
 
 

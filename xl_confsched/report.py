@@ -19,7 +19,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from .errors import InputIssue
 
@@ -76,6 +76,10 @@ class Report:
     objective: float | None = None
     summary: str = ""  # the one-paragraph message shown to the organiser
     issues: list[InputIssue] = field(default_factory=list)  # warnings to show on Status
+    ok: bool = True  # False: the run produced no usable result; writers must leave previous results alone
+    # side files written next to the output workbook by the CLI (e.g. a CSPLib solution file,
+    # .ics calendars): each is called with the output workbook's path and returns the paths it wrote
+    side_files: list[Callable[[Path], list[Path]]] = field(default_factory=list)
 
     def sheet(self, name: str) -> SheetReport:
         for s in self.sheets:
