@@ -80,6 +80,8 @@ class Report:
     # side files written next to the output workbook by the CLI (e.g. a CSPLib solution file,
     # .ics calendars): each is called with the output workbook's path and returns the paths it wrote
     side_files: list[Callable[[Path], list[Path]]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)  # machine-readable summary (CLI --json)
+    text_sheets: list[str] | None = None  # sheets printed on the terminal (default: all)
 
     def sheet(self, name: str) -> SheetReport:
         for s in self.sheets:

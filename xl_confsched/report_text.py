@@ -36,6 +36,7 @@ def table_text(rows: list[list[Any]], max_rows: int = 60) -> str:
 
 
 def report_as_text(report: Report, sheets: list[str] | None = None) -> str:
+    sheets = sheets if sheets is not None else report.text_sheets
     parts = []
     if report.summary:
         parts.append(report.summary)
@@ -58,6 +59,7 @@ def report_as_dict(report: Report) -> dict:
         "status": report.status,
         "objective": report.objective,
         "summary": report.summary,
+        "data": report.data,
         "issues": [{"where": i.where, "severity": i.severity, "message": i.message} for i in report.issues],
         "sheets": {
             s.name: [{"anchor": b.anchor, "title": b.title, "rows": b.rows} for b in s.blocks]

@@ -1,0 +1,224 @@
+"""Write CSPLib-format instance workbooks from plain Python data.
+
+``InstanceSpec`` holds the organiser's lists (sessions, rooms, tracks, submissions,
+penalties, parameters); ``sheets(spec)`` lays them out exactly as the public CSPLib
+instances are laid out (the penalty matrices are built from the lists, so they grow
+with them); ``write_instance`` saves the workbook.  ``example_workbook`` /
+``blank_workbook`` produce the shipped templates; tests build their own (good and
+deliberately bad) workbooks the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .terms import TERMS
+
+PARAM_LABELS = {
+    "E2": "Tracks_Sessions|Penalty:", "E3": "Tracks_Rooms|Penalty:", "E4": "Sessions_Rooms|Penalty:",
+    "E5": "Similar Tracks:", "E6": "Number of Rooms per Track:", "E7": "Parallel Tracks:",
+    "E8": "Consecutive Tracks:", "E9": "Submissions_Timezones:", "E10": "Submissions Order:",
+    "E11": "Submissions_Sessions|Penalty:", "E12": "Submissions_Rooms|Penalty:",
+    "E13": "Presenters Conflicts:", "E14": "Attendees Conflicts:", "E15": "Chairs Conflicts:",
+    "E16": "Presenters Conflicts Timeslot Level:", "E17": "Attendees Conflicts Timeslot Level:",
+}
+
+DEFAULT_WEIGHTS = {"TS": 1, "TR": 1, "SR": 1, "SIM": 1, "NR": 10, "PAR": 10, "CONS": 5, "TZ": 1, "ORD": 1,
+                   "SS": 1, "SP": 1, "PC": 1000, "AC": 10, "CC": 100, "PCT": 100, "ACT": 10}
+
+
+@dataclass
+class InstanceSpec:
+    sessions: list[tuple[str, int, Any, Any, Any]]  # name, slots, date, start, end
+    rooms: list[str]
+    tracks: list[tuple[str, str]]  # name, chairs ("A, B")
+    submissions: list[dict[str, Any]]  # ref, track, slots, order, tz, presenters, attendees, ss{}, sp{}
+    track_session: dict[tuple[str, str], float] = field(default_factory=dict)
+    track_room: dict[tuple[str, str], float] = field(default_factory=dict)
+    session_room: dict[tuple[str, str], float] = field(default_factory=dict)
+    similar: dict[tuple[str, str], float] = field(default_factory=dict)  # (earlier row, later row)
+    local_tz: str = "GMT+0"
+    suitable: tuple[Any, Any] = (dt.time(9, 0), dt.time(18, 0))
+    less_suitable: tuple[Any, Any] = (dt.time(7, 0), dt.time(21, 0))
+    small_penalty: int = 1
+    big_penalty: int = 10
+    weights: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+
+def sheets(spec: InstanceSpec) -> dict[str, list[list[Any]]]:
+    """The nine CSPLib sheets as lists of rows (row 1 = header)."""
+    sess = [s[0] for s in spec.sessions]
+    rooms = list(spec.rooms)
+    tracks = [t[0] for t in spec.tracks]
+    out: dict[str, list[list[Any]]] = {}
+    out["submissions"] = [["Reference", "Track", "Required Timeslots", "Order", "Time Zone", "Presenters",
+                           "Attendees"] + sess + rooms]
+    for sub in spec.submissions:
+        out["submissions"].append(
+            [sub["ref"], sub["track"], sub.get("slots", 1), sub.get("order", 0), sub.get("tz", spec.local_tz),
+             sub.get("presenters") or None, sub.get("attendees") or None]
+            + [sub.get("ss", {}).get(s) for s in sess] + [sub.get("sp", {}).get(r) for r in rooms])
+    out["tracks"] = [["Tracks", "Chairs"]] + [[name, chairs or None] for name, chairs in spec.tracks]
+    out["sessions"] = [["Sessions", "Max Number of Timeslots", "Date", "Start Time", "End Time"]] + \
+        [list(s) for s in spec.sessions]
+    out["rooms"] = [["Rooms"]] + [[r] for r in rooms]
+    p = [[None] * 5 for _ in range(17)]
+    p[0][0], p[0][3] = "Sessions", "Weights"
+    p[1][0], p[1][1] = "Local time zone:", spec.local_tz
+    p[2][0] = "Suitable scheduling times"
+    p[3][0], p[3][1] = "From:", spec.suitable[0]
+    p[4][0], p[4][1] = "To:", spec.suitable[1]
+    p[5][0] = "Less suitable scheduling times"
+    p[6][0], p[6][1] = "From:", spec.less_suitable[0]
+    p[7][0], p[7][1] = "To:", spec.less_suitable[1]
+    p[8][0], p[8][1] = "Penalty:", spec.small_penalty
+    p[9][0] = "Unsuitable scheduling times"
+    p[10][0], p[10][1] = "Penalty:", spec.big_penalty
+    for term in TERMS:
+        if term.weight_cell:
+            row = int(term.weight_cell[1:]) - 1
+            p[row][3] = PARAM_LABELS[term.weight_cell]
+            p[row][4] = spec.weights.get(term.key, 0)
+    out["parameters"] = p
+
+    def matrix(rows, cols, values):
+        m = [[None] + list(cols)]
+        for a in rows:
+            m.append([a] + [values.get((a, b)) for b in cols])
+        return m
+
+    out["tracks_sessions|penalty"] = matrix(tracks, sess, spec.track_session)
+    out["tracks_rooms|penalty"] = matrix(tracks, rooms, spec.track_room)
+    out["similar tracks"] = matrix(tracks, tracks, spec.similar)
+    out["sessions_rooms|penalty"] = matrix(sess, rooms, spec.session_room)
+    return out
+
+
+SHEET_ORDER = ["parameters", "submissions", "tracks", "sessions", "rooms", "tracks_sessions|penalty",
+               "tracks_rooms|penalty", "similar tracks", "sessions_rooms|penalty"]
+
+
+def write_sheets(rows_by_sheet: dict[str, list[list[Any]]], path: str | Path, instructions: bool = False) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    if instructions:
+        ws = wb.create_sheet("Instructions")
+        for line in INSTRUCTIONS:
+            ws.append([line])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.column_dimensions["A"].width = 110
+    order = [s for s in SHEET_ORDER if s in rows_by_sheet] + [s for s in rows_by_sheet if s not in SHEET_ORDER]
+    for name in order:
+        ws = wb.create_sheet(name)
+        for row in rows_by_sheet[name]:
+            ws.append(row)
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, dt.time):
+                    c.number_format = "hh:mm"
+                elif isinstance(c.value, (dt.date, dt.datetime)):
+                    c.number_format = "mm/dd/yyyy"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_instance(spec: InstanceSpec, path: str | Path, instructions: bool = False) -> Path:
+    return write_sheets(sheets(spec), path, instructions=instructions)
+
+
+INSTRUCTIONS = [
+    "xl_confsched — conference schedule (CSPLib template)",
+    "",
+    "1. List your sessions (sheet 'sessions': name, number of time slots, date, start and end time), rooms and "
+    "tracks (with their chairs, comma-separated).",
+    "2. List the submissions: reference, track, required time slots, order within the track (0 = any), the "
+    "presenter's time zone (GMT+n / GMT-n), presenters and attendees (comma-separated names).",
+    "   From column H: one column per session, then one per room, holding a penalty where the submission should "
+    "not go (empty = no penalty).",
+    "3. Fill the penalty matrices (tracks × sessions, tracks × rooms, sessions × rooms, similar tracks: upper "
+    "triangle) — empty cells mean 0.",
+    "4. Set the weights on 'parameters' (column E; 0 switches a term off) and the time-zone windows (column B).",
+    "5. Conference ▸ Solve (or: xl-confsched solve this.xlsx). The result sheets Schedule, Violations, "
+    "Achievement and Run appear next to these sheets; your input sheets are never changed.",
+]
+
+
+def example_spec() -> InstanceSpec:
+    """A small but complete conference: 31 submissions, 6 tracks, 4 sessions, 3 rooms."""
+    day1, day2 = dt.datetime(2026, 6, 15), dt.datetime(2026, 6, 16)
+    sessions = [("Mon AM", 4, day1, dt.time(9, 0), dt.time(10, 30)),
+                ("Mon PM", 4, day1, dt.time(14, 0), dt.time(15, 30)),
+                ("Tue AM", 4, day2, dt.time(9, 0), dt.time(10, 30)),
+                ("Tue PM", 3, day2, dt.time(16, 0), dt.time(17, 0))]
+    rooms = ["Aula", "Room B", "Room C"]
+    tracks = [("Scheduling", "Alice Martin"), ("Routing", "Bruno Costa"), ("Healthcare", "Chen Wei"),
+              ("Energy", "Dana Novak"), ("Timetabling", "Alice Martin"), ("Logistics", "Erik Holm")]
+    people = ["Farah Aziz", "Goran Ilic", "Hana Sato", "Ivan Petrov", "Julia Kern", "Kofi Mensah", "Lena Vogt",
+              "Marta Ruiz", "Nils Berg", "Omar Haddad", "Priya Nair", "Quentin Roy", "Rosa Lima", "Sven Olsen",
+              "Tariq Khan", "Uma Rao", "Victor Hugo", "Wen Li", "Xavier Dupont", "Yara Saleh", "Zoe Clark"]
+    subs: list[dict[str, Any]] = []
+    plan = {"Scheduling": 6, "Routing": 5, "Healthcare": 5, "Energy": 5, "Timetabling": 5, "Logistics": 5}
+    i = 0
+    for track, count in plan.items():
+        for j in range(count):
+            p = people[i % len(people)]
+            subs.append({"ref": f"{track[:3].upper()}{j + 1:02d}", "track": track, "order": 0, "presenters": p})
+            i += 1
+    by_ref = {s["ref"]: s for s in subs}
+    # presenters are shared between tracks (the list above wraps round: TIMnn shares its presenter with
+    # SCHnn, LOGnn with SCH06/ROUnn); a few more, including a two-presenter talk
+    by_ref["ROU02"]["presenters"] = "Farah Aziz"  # also presents SCH01 and TIM01
+    by_ref["ENE03"]["presenters"] = "Goran Ilic, Hana Sato"  # also SCH02 / SCH03
+    # a two-slot tutorial that must stay contiguous
+    by_ref["TIM01"].update(slots=2, order=1)
+    by_ref["TIM02"]["order"] = 2
+    # the keynote-style first talk of Scheduling, and order inside Healthcare
+    by_ref["SCH01"]["order"] = 1
+    by_ref["HEA01"]["order"] = 1
+    by_ref["HEA02"]["order"] = 2
+    # an online presenter far away (local time GMT+1, presenter GMT-8)
+    by_ref["ENE05"].update(tz="GMT-8", presenters="Zoe Clark")
+    # attendees who want to see talks in different tracks
+    by_ref["SCH04"]["attendees"] = "Paula Weiss"
+    by_ref["ROU04"]["attendees"] = "Paula Weiss"
+    by_ref["HEA03"]["attendees"] = "Tom Becker"
+    by_ref["ENE02"]["attendees"] = "Tom Becker"
+    # submission-level preferences
+    by_ref["LOG02"]["ss"] = {"Mon AM": 5}
+    by_ref["HEA05"]["sp"] = {"Room C": 3}
+    return InstanceSpec(
+        sessions=sessions, rooms=rooms, tracks=tracks, submissions=subs,
+        track_session={("Energy", "Tue PM"): 10, ("Scheduling", "Tue PM"): 5, ("Logistics", "Mon AM"): 2},
+        track_room={("Scheduling", "Room C"): 5, ("Healthcare", "Aula"): 1},
+        session_room={("Tue PM", "Aula"): 3},
+        similar={("Scheduling", "Timetabling"): 20, ("Routing", "Logistics"): 10},
+        local_tz="GMT+1", suitable=(dt.time(8, 0), dt.time(18, 0)), less_suitable=(dt.time(6, 0), dt.time(21, 0)),
+        small_penalty=1, big_penalty=10,
+    )
+
+
+def blank_spec() -> InstanceSpec:
+    """A blank template: one of everything, for the organiser to overwrite."""
+    return InstanceSpec(
+        sessions=[("Session 1", 4, None, dt.time(9, 0), dt.time(10, 30))], rooms=["Room 1"],
+        tracks=[("Track 1", None)],
+        submissions=[{"ref": "S1", "track": "Track 1", "order": 0, "presenters": "Presenter name"}],
+    )
+
+
+def example_workbook(path: str | Path) -> Path:
+    return write_instance(example_spec(), path, instructions=True)
+
+
+def blank_workbook(path: str | Path) -> Path:
+    return write_instance(blank_spec(), path, instructions=True)

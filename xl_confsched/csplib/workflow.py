@@ -1,0 +1,175 @@
+"""Solve / Check for the CSPLib conference template (the ``csplib`` workbook kind).
+
+workbook data → :func:`reader.read_problem` → optimiser → schedule → independent
+:func:`evaluate.evaluate` → result sheets (:mod:`.results`) → :class:`Report`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ..errors import InputError, InputIssue, IssueLog
+from ..kinds import SolveSettings
+from ..report import Report, status_sheet
+from ..tables import WorkbookData, load_workbook_data
+from .evaluate import Evaluation, evaluate
+from .problem import Problem
+from .reader import read_problem_with_warnings
+from .results import (SCHEDULE, achievement_sheet, read_assignment_table, run_sheet, schedule_sheet,
+                      versions, violations_sheet)
+from .schedule import Schedule
+from .solution_io import read_solution, schedule_from_table, write_solution
+
+
+def _n(v):
+    return int(v) if v is not None and float(v).is_integer() else v
+
+
+def schedule_in_workbook(problem: Problem, data: WorkbookData) -> tuple[Schedule, set[int], str] | None:
+    """The schedule the workbook already holds: the Schedule sheet's table, else a ``sol`` sheet."""
+    log = IssueLog()
+    if SCHEDULE in data:
+        got = read_assignment_table(problem, data.get(SCHEDULE), log)
+        log.raise_if_errors()
+        if got is not None:
+            return got[0], got[1], f"{SCHEDULE} sheet (table Assignments)"
+        sched = schedule_from_table(problem, data.get(SCHEDULE), log)
+        log.raise_if_errors()
+        return sched, set(), f"{SCHEDULE} sheet (grid)"
+    if "sol" in data:
+        sched = schedule_from_table(problem, data.get("sol"), log)
+        log.raise_if_errors()
+        return sched, set(), "sol sheet"
+    return None
+
+
+def term_bounds(problem: Problem):
+    """Per-term lower bounds from the optimiser, if it provides them."""
+    try:
+        from .optimise import term_lower_bounds
+    except ImportError:  # pragma: no cover - optimiser not installed
+        return {}, {}
+    return term_lower_bounds(problem)
+
+
+def evaluation_report(problem: Problem, sched: Schedule, ev: Evaluation, source: str,
+                      warnings: list[InputIssue]) -> Report:
+    bounds, methods = term_bounds(problem)
+    summary = (f"Checked the schedule from {source}: objective {_n(ev.total)} "
+               f"({len(ev.violations)} violation(s); all scheduled: {'yes' if ev.all_scheduled else 'no'}; "
+               f"valid: {'yes' if ev.valid else 'no'}). See the sheets Violations and Achievement.")
+    sheets = [violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods)]
+    if warnings:
+        sheets.append(status_sheet(warnings, "Warnings about the input"))
+    return Report(kind="csplib", sheets=sheets, status="checked", objective=ev.total, summary=summary,
+                  issues=warnings, data=evaluation_data(ev), text_sheets=["Achievement"])
+
+
+def evaluation_data(ev: Evaluation) -> dict:
+    return {
+        "total": _n(ev.total), "all_scheduled": ev.all_scheduled, "valid": ev.valid,
+        "terms": [{"key": t.key, "term": t.info.name, "label": t.info.label,
+                   "weight": t.weight if t.info.weight_cell else None, "active": t.active,
+                   "violations": len(t.violations), "raw": _n(t.raw), "penalty": _n(t.penalty)} for t in ev.terms],
+        "violations": [{"term": v.term, "amount": _n(v.amount), "facts": v.facts} for v in ev.violations],
+    }
+
+
+def check(data: WorkbookData) -> Report:
+    problem, warnings = read_problem_with_warnings(data)
+    found = schedule_in_workbook(problem, data)
+    if found is None:
+        return Report(kind="csplib", status="checked", objective=None, issues=warnings,
+                      sheets=[status_sheet(warnings, "Input read without errors; no schedule yet")],
+                      summary=f"The workbook's input is valid ({problem.N} submissions, {problem.T} tracks, "
+                              f"{problem.S} sessions, {problem.R} rooms); it holds no schedule yet — Solve makes one.")
+    sched, _locked, source = found
+    return evaluation_report(problem, sched, evaluate(problem, sched), source, warnings)
+
+
+def check_solution_file(data: WorkbookData, solution: str | Path) -> Report:
+    problem, warnings = read_problem_with_warnings(data)
+    sol = load_workbook_data(solution)
+    sched = read_solution(problem, sol)
+    return evaluation_report(problem, sched, evaluate(problem, sched), f"{solution}", warnings)
+
+
+def _load_schedule_file(problem: Problem, path: str | Path) -> Schedule:
+    return read_solution(problem, load_workbook_data(path))
+
+
+def solve(data: WorkbookData, settings: SolveSettings) -> Report:
+    from .optimise import optimise
+
+    t0 = time.perf_counter()
+    problem, warnings = read_problem_with_warnings(data)
+    extra = settings.extra or {}
+    fixed = _load_schedule_file(problem, extra["fix"]) if extra.get("fix") else None
+    start = _load_schedule_file(problem, extra["from"]) if extra.get("from") else None
+    locked: set[int] = set()
+    if fixed is None:
+        found = schedule_in_workbook(problem, data)
+        if found is not None and found[1]:
+            held, locked, _ = found
+            fixed = Schedule(grid={sr: k for sr, k in held.grid.items()
+                                   if any(n in locked for (s, r, t), n in held.cells.items() if (s, r) == sr)},
+                             cells={c: n for c, n in held.cells.items() if n in locked})
+            if start is None:
+                start = held
+    result = optimise(problem, settings, fixed=fixed, start=start, max_changes=extra.get("max_changes"))
+    if result.schedule is None:
+        msgs = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
+        summary = (f"No schedule found ({result.status}) within {settings.time_limit:g} s. "
+                   + (" ".join(msgs) if msgs else "Give the solver more time (Settings ▸ time limit)."))
+        issues = warnings + [InputIssue("submissions", m) for m in msgs]
+        return Report(kind="csplib", ok=False, status=result.status, objective=None, summary=summary,
+                      issues=issues, sheets=[status_sheet(issues, summary)])
+    sched = result.schedule
+    ev = evaluate(problem, sched)
+    bounds = getattr(result, "term_bounds", None)
+    methods = getattr(result, "term_bound_method", None)
+    if bounds is None:
+        bounds, methods = term_bounds(problem)
+    gap = getattr(result, "gap", None)
+    items = [
+        ("Solver", getattr(result, "solver", settings.solver)),
+        ("Model", settings.model or "full"),
+        ("Status", result.status),
+        ("Objective (evaluator)", _n(ev.total)),
+        ("Model objective", _n(getattr(result, "objective", None))),
+        ("Best bound", _n(getattr(result, "bound", None))),
+        ("Gap", f"{gap:.2%}" if isinstance(gap, (int, float)) else gap),
+        ("Variables", getattr(result, "n_variables", None)),
+        ("Constraints", getattr(result, "n_constraints", None)),
+        ("Build seconds", round(getattr(result, "build_seconds", 0.0), 2)),
+        ("Solve seconds", round(getattr(result, "solve_seconds", 0.0), 2)),
+        ("Total seconds", round(time.perf_counter() - t0, 2)),
+        ("Time limit", settings.time_limit),
+        ("Seed", settings.seed),
+        ("Locked submissions", len(locked)),
+        ("All submissions scheduled", "yes" if ev.all_scheduled else "no"),
+        ("Versions", versions()),
+    ]
+    notes = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
+    sheets = [schedule_sheet(problem, sched, locked), violations_sheet(problem, ev),
+              achievement_sheet(problem, ev, bounds, methods), run_sheet(items, notes)]
+    if warnings:
+        sheets.append(status_sheet(warnings, "Warnings about the input"))
+    gap_text = f", gap {gap:.1%}" if isinstance(gap, (int, float)) and gap > 1e-9 else ""
+    summary = (f"Schedule found: objective {_n(ev.total)} ({result.status}{gap_text}), "
+               f"{len(ev.violations)} violation(s). Look at the sheets Schedule, Violations and Achievement.")
+    if notes:
+        summary += " Could not satisfy everything: " + " ".join(notes)
+
+    def write_sol(out: Path) -> list[Path]:
+        path = Path(out).with_name(Path(out).stem + "_sol.xlsx")
+        write_solution(problem, sched, path, ev)
+        return [path]
+
+    data = evaluation_data(ev) | {"status": result.status, "gap": gap, "run": dict(items[:-1])}
+    return Report(kind="csplib", sheets=sheets, status=result.status, objective=ev.total, summary=summary,
+                  issues=warnings, side_files=[write_sol], data=data, text_sheets=["Achievement", "Run"])
+
+
+__all__ = ["solve", "check", "check_solution_file", "InputError"]
