@@ -241,7 +241,7 @@ def _run(prob, x, opts: SolveOptions, relaxed: bool) -> Plan:
             vals = [0.0 if abs(v) < 1e-9 else v for v in vals]
         obj = float(pulp.value(prob.objective) or 0.0)
     return Plan(status=status, x=vals, objective=obj, seconds=secs, relaxed=relaxed,
-                n_vars=len(x), n_constraints=len(prob.constraints))
+                n_vars=len(x), n_constraints=prob.numConstraints())
 
 
 def solve_instance(inst: Instance, opts: SolveOptions, relaxed: bool = False) -> Plan:

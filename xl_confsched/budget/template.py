@@ -110,7 +110,15 @@ def _validation(ws, formula: str, rng: str, prompt: str) -> None:
     dv.add(rng)
 
 
-def _write(path: str | Path, example: bool) -> Path:
+def write_workbook(path: str | Path, *, conferences: list[tuple] = (), flights: list[tuple] = (),
+                   perdiem: list[tuple] = (("All", None, None),), budget: list[tuple[str, Any]] | None = None,
+                   strategies: list[tuple] = (), scenarios: list[tuple] = (),
+                   budget_notes: dict[str, str] | None = None) -> Path:
+    """An attendance-budget workbook with the given input rows (tuples in the sheets' column order).
+
+    ``budget`` lists (setting, value) pairs (default: every setting, values empty, rule "exactly");
+    scenario tuples hold the settings columns then one demand adjustment per flagship conference.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import PatternFill
 
@@ -120,7 +128,7 @@ def _write(path: str | Path, example: bool) -> Path:
     wb.remove(wb.active)
     input_fill = PatternFill("solid", fgColor="FFF2CC")
 
-    confs = EXAMPLE_CONFERENCES if example else []
+    confs = list(conferences)
     ws = _sheet(wb, CONFERENCES, "Conferences",
                 "One row per conference. Flagship = Yes: the plan allocates seats to it. Demand score = expected "
                 "associate demand (the objective weighs attendees by it). Region must appear on Flights.",
@@ -128,38 +136,37 @@ def _write(path: str | Path, example: bool) -> Path:
     _validation(ws, '"Yes,No"', f"F{HEADER_ROW + 1}:F{HEADER_ROW + 200}", "Type Yes or No.")
 
     _sheet(wb, FLIGHTS, "Flights", "Travel policy: flight cost per person by region.",
-           FLIGHT_HEADER, EXAMPLE_FLIGHTS if example else [], "tblFlights", [16, 22], min_rows=3)
+           FLIGHT_HEADER, list(flights), "tblFlights", [16, 22], min_rows=3)
     _sheet(wb, PERDIEM, "PerDiem",
            "Hotel and food per attendee per day. Region 'All' applies to every region without its own row.",
-           PERDIEM_HEADER, EXAMPLE_PERDIEM if example else [("All", None, None)], "tblPerDiem", [16, 14, 14])
+           PERDIEM_HEADER, list(perdiem), "tblPerDiem", [16, 14, 14])
 
-    budget_rows = []
-    for label, value in EXAMPLE_BUDGET:
-        note = BUDGET_NOTES[label]
-        if example and label == "Non-flagship seat T&E cost":
-            note = EXAMPLE_NON_FLAGSHIP_NOTE
-        budget_rows.append((label, value if (example or label == "Seat target rule") else None, note))
+    if budget is None:
+        budget = [(label, "exactly" if label == "Seat target rule" else None) for label, _ in EXAMPLE_BUDGET]
+    notes = dict(BUDGET_NOTES, **(budget_notes or {}))
+    budget_rows = [(label, value, notes.get(label, "")) for label, value in budget]
     wsb = _sheet(wb, BUDGET, "Budget", "One value per setting. Budgets are totals over all flagship conferences.",
                  BUDGET_HEADER, budget_rows, "tblBudget", [28, 14, 90])
-    for i in range(len(budget_rows)):
-        wsb.cell(row=HEADER_ROW + 1 + i, column=2).fill = input_fill
-        wsb.cell(row=HEADER_ROW + 1 + i, column=2).number_format = "#,##0"
-    rule_row = HEADER_ROW + 1 + [lbl for lbl, _ in EXAMPLE_BUDGET].index("Seat target rule")
-    _validation(wsb, '"exactly,at least,at most"', f"B{rule_row}", "Type exactly, at least or at most.")
+    for i, (label, _v, _n) in enumerate(budget_rows):
+        c = wsb.cell(row=HEADER_ROW + 1 + i, column=2)
+        c.fill = input_fill
+        c.number_format = "#,##0"
+        if label == "Seat target rule":
+            _validation(wsb, '"exactly,at least,at most"', c.coordinate, "Type exactly, at least or at most.")
 
     _sheet(wb, STRATEGIES, "Strategies",
            "Fixed headcount strategies: the same number of attendees at every flagship conference.",
-           STRATEGY_HEADER, EXAMPLE_STRATEGIES if example else [], "tblStrategies", [24, 22], min_rows=3)
+           STRATEGY_HEADER, list(strategies), "tblStrategies", [24, 22], min_rows=3)
 
-    names = [c[0] for c in confs] if example else []
+    names = [c[0] for c in confs if len(c) < 6 or str(c[5]).strip().lower() not in ("no", "n", "false")]
     header = SCENARIO_SETTINGS + [f"Demand adj: {n}" for n in names]
+    scen = list(scenarios)
     wss = _sheet(wb, SCENARIOS, "Scenarios",
                  "One row per scenario. A blank cell keeps the base value (Budget sheet); 'Demand adj: <conference>' "
                  "is added to that conference's demand score. Add a column per flagship conference as needed.",
-                 header, EXAMPLE_SCENARIOS if example else [], "tblScenarios",
-                 [30, 12, 16, 16, 13, 19, 24] + [20] * len(names), min_rows=3)
+                 header, scen, "tblScenarios", [30, 12, 16, 16, 13, 19, 24] + [20] * len(names), min_rows=3)
     for col in "EFG":
-        for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + max(len(EXAMPLE_SCENARIOS), 3)):
+        for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + max(len(scen), 3)):
             wss[f"{col}{r}"].number_format = "#,##0"
     wb.save(path)
     return path
@@ -167,9 +174,11 @@ def _write(path: str | Path, example: bool) -> Path:
 
 def blank_workbook(path: str | Path) -> Path:
     """An empty attendance-budget workbook: the six input sheets with their headers."""
-    return _write(path, example=False)
+    return write_workbook(path)
 
 
 def example_workbook(path: str | Path) -> Path:
     """The article's worked example (five flagships, 25-seat target) with fixed strategies and scenarios."""
-    return _write(path, example=True)
+    return write_workbook(path, conferences=EXAMPLE_CONFERENCES, flights=EXAMPLE_FLIGHTS, perdiem=EXAMPLE_PERDIEM,
+                          budget=EXAMPLE_BUDGET, strategies=EXAMPLE_STRATEGIES, scenarios=EXAMPLE_SCENARIOS,
+                          budget_notes={"Non-flagship seat T&E cost": EXAMPLE_NON_FLAGSHIP_NOTE})
