@@ -1,0 +1,587 @@
+"""The Conference ribbon's Python entry points, working on an xlwings ``Book``.
+
+The buttons of the Conference tab (``vba/ConfSched.bas``) call, through xlwings'
+``RunPython``::
+
+    import xl_confsched.excel as x; x.solve()          # Solve
+    import xl_confsched.excel as x; x.check()          # Check
+    import xl_confsched.excel as x; x.clear_results()  # Clear results
+    import xl_confsched.excel as x; x.new_workbook('csplib', example=True)
+    import xl_confsched.excel as x; x.import_functions()
+
+Every entry point takes an optional ``book``: without it the calling book
+(``xw.Book.caller()``) is used, so the same code serves desktop Excel and any other
+xlwings front end that hands over a ``Book`` (the tests drive it through xlwings'
+remote engine, which needs no Excel).
+
+Reading: every sheet becomes a :class:`~xl_confsched.tables.Table` (values from A1 to
+the end of the used range).  An input table can also live anywhere else: an Excel
+Table (ListObject) or a workbook-level defined name whose name matches an input
+sheet's name (case-insensitive; spaces and ``|`` written as ``_``, e.g. the Table
+``similar_tracks`` for the sheet ``similar tracks``) is used instead, with its true
+cell origin so every message points at the organiser's cell.
+
+Writing: only after a successful solve are the kind's result sheets replaced (each
+deleted and written anew at the same position, new ones after the last sheet); bad
+input only replaces the **Status** sheet, with a hyperlink to every offending cell;
+input sheets are never written to.  A failed or cancelled solve leaves the previous
+results in place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import xlwings as xw
+
+from .errors import InputError, InputIssue
+from .kinds import KINDS, SolveSettings, WorkbookKind, detect_kind, kind_by_name, unknown_kind_message
+from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
+from .tables import Table, WorkbookData, is_blank
+
+TITLE = "Conference"
+SETTING_PREFIX = "xlcs_"
+SETTING_KEYS = ("model", "time_limit", "solver", "seed")
+TEMPLATE_STEMS = {"csplib": "conference"}
+
+HEADER_FILL = "#DDEBF7"
+INPUT_FILL = "#FFF2CC"
+
+
+# --------------------------------------------------------------------------------------
+# the calling book
+# --------------------------------------------------------------------------------------
+
+def _book(book: xw.Book | None) -> xw.Book:
+    return book if book is not None else xw.Book.caller()
+
+
+def _status(book: xw.Book, text: str | bool) -> None:
+    """Status bar text (desktop Excel); engines without a status bar are skipped."""
+    try:
+        book.app.status_bar = text
+    except Exception:  # noqa: BLE001 - remote engines have no status bar
+        pass
+
+
+def _alert(book: xw.Book, text: str, mode: str = "info") -> None:
+    try:
+        book.app.alert(text, title=TITLE, mode=mode)
+    except Exception:  # noqa: BLE001 - no UI (e.g. a test without an app)
+        print(text, file=sys.stderr)
+
+
+# --------------------------------------------------------------------------------------
+# reading a live book into WorkbookData
+# --------------------------------------------------------------------------------------
+
+def _clean(v: Any) -> Any:
+    """Excel's values as the openpyxl reader gives them (whole floats → int, '' → None)."""
+    if isinstance(v, float):
+        if v != v:
+            return None
+        if v.is_integer() and abs(v) < 2**53:
+            return int(v)
+        return v
+    if isinstance(v, str) and v == "":
+        return None
+    return v
+
+
+def _grid(value: Any) -> list[list[Any]]:
+    if value is None:
+        return [[None]]
+    if not isinstance(value, list):
+        return [[value]]
+    if value and not isinstance(value[0], list):
+        return [list(value)]
+    return [list(r) for r in value]
+
+
+def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+    width = 0
+    for r in rows:
+        for j in range(len(r) - 1, -1, -1):
+            if not is_blank(r[j]):
+                width = max(width, j + 1)
+                break
+    rows = [list(r[:width]) + [None] * (width - len(r[:width])) for r in rows]
+    while rows and all(is_blank(v) for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def range_table(rng: xw.Range, name: str | None = None, trim: bool = False) -> Table:
+    """A :class:`Table` of a range's values, keeping the range's true origin."""
+    rows = [[_clean(v) for v in r] for r in _grid(rng.options(ndim=2).value)]
+    if trim:
+        rows = _trim(rows)
+    return Table(sheet=name or rng.sheet.name, rows=rows, origin_row=rng.row, origin_col=rng.column)
+
+
+def sheet_table(sheet: xw.Sheet) -> Table:
+    """Values from A1 to the last cell of the used range (what ``load_workbook_data`` reads)."""
+    used = sheet.used_range
+    last = used.last_cell
+    rng = sheet.range((1, 1), (max(1, last.row), max(1, last.column)))
+    t = range_table(rng, sheet.name, trim=True)
+    t.origin_row, t.origin_col = 1, 1
+    return t
+
+
+def normalise_name(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+def expected_table_names() -> list[str]:
+    """Input sheet names the kinds know (signatures and, where a reader lists them, all its sheets)."""
+    names: list[str] = []
+    for kind in KINDS:
+        names.extend(kind.signature)
+        pkg = kind.module.rsplit(".", 1)[0]
+        try:
+            reader = importlib.import_module(pkg + ".reader")
+        except Exception:  # noqa: BLE001 - kind not written yet / optional
+            continue
+        names.extend(s for s in getattr(reader, "SHEETS", []) if isinstance(s, str))
+    return list(dict.fromkeys(names))
+
+
+def _tables_of(sheet: xw.Sheet) -> list[tuple[str, xw.Range]]:
+    try:
+        return [(t.name, t.range) for t in sheet.tables]
+    except Exception:  # noqa: BLE001 - an engine without ListObjects
+        return []
+
+
+def _defined_names(book: xw.Book) -> list[tuple[str, xw.Range]]:
+    out = []
+    try:
+        names = list(book.names)
+    except Exception:  # noqa: BLE001
+        return out
+    for n in names:
+        try:
+            name = n.name
+            if "!" in name or name.startswith("_xl") or name.lower().startswith(SETTING_PREFIX):
+                continue  # sheet-scoped, Excel's own (print areas…), our settings
+            out.append((name, n.refers_to_range))
+        except Exception:  # noqa: BLE001 - a constant or a formula, not a range
+            continue
+    return out
+
+
+def read_book(book: xw.Book) -> WorkbookData:
+    """The live book as :class:`WorkbookData`: sheets, overridden by matching Tables / names."""
+    data = WorkbookData(source=book.name)
+    skip = {STATUS_SHEET}
+    for sheet in book.sheets:
+        if sheet.name in skip:
+            continue
+        data.tables[sheet.name] = sheet_table(sheet)
+    # key of each normalised name: an existing sheet, else a name a kind expects
+    keys = {normalise_name(k): k for k in expected_table_names()}
+    keys.update({normalise_name(k): k for k in data.tables})
+    # defined names first, Excel Tables last: a Table wins over a name of the same key
+    found: list[tuple[str, xw.Range]] = _defined_names(book)
+    for sheet in book.sheets:
+        found.extend(_tables_of(sheet))
+    for name, rng in found:
+        key = keys.get(normalise_name(name))
+        if key is None:
+            continue
+        data.tables[key] = range_table(rng, rng.sheet.name, trim=True)
+    return data
+
+
+# --------------------------------------------------------------------------------------
+# settings (hidden defined names, written by the Settings button)
+# --------------------------------------------------------------------------------------
+
+def _name_value(refers_to: str | None) -> str | None:
+    if refers_to is None:
+        return None
+    s = refers_to[1:] if refers_to.startswith("=") else refers_to
+    if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
+        s = s[1:-1].replace('""', '"')
+    return s.strip()
+
+
+def read_settings(book: xw.Book) -> dict[str, str]:
+    out: dict[str, str] = {}
+    try:
+        names = list(book.names)
+    except Exception:  # noqa: BLE001
+        return out
+    for n in names:
+        try:
+            name = n.name
+        except Exception:  # noqa: BLE001
+            continue
+        if name.lower().startswith(SETTING_PREFIX):
+            key = name[len(SETTING_PREFIX):].lower()
+            if key in SETTING_KEYS:
+                try:
+                    value = _name_value(n.refers_to)
+                except Exception:  # noqa: BLE001
+                    value = None
+                if value:
+                    out[key] = value
+    return out
+
+
+def settings_from_book(book: xw.Book, progress: Callable[[str], None] | None = None) -> tuple[SolveSettings, list[InputIssue]]:
+    """SolveSettings from the workbook's stored settings; bad values become warnings."""
+    raw = read_settings(book)
+    s = SolveSettings(progress=progress, threads=None)
+    issues: list[InputIssue] = []
+    if raw.get("model"):
+        s.model = raw["model"]
+    if "time_limit" in raw:
+        try:
+            value = float(raw["time_limit"].replace(",", "."))
+            if value <= 0:
+                raise ValueError
+            s.time_limit = value
+        except ValueError:
+            issues.append(InputIssue("Settings", f"time limit {raw['time_limit']!r} is not a positive number of "
+                                     f"seconds; used {s.time_limit:g}. Fix it with Conference > Settings.", "warning"))
+    if "solver" in raw:
+        solver = raw["solver"].lower()
+        if solver in ("cbc", "highs"):
+            s.solver = solver
+        else:
+            issues.append(InputIssue("Settings", f"solver {raw['solver']!r} is not cbc or highs; used cbc. "
+                                     "Fix it with Conference > Settings.", "warning"))
+    if "seed" in raw:
+        try:
+            s.seed = int(float(raw["seed"]))
+        except ValueError:
+            pass
+    return s, issues
+
+
+def save_settings(book: xw.Book | None = None, **values: Any) -> None:
+    """Store settings (model, time_limit, solver, seed) as workbook names, as the Settings button does."""
+    book = _book(book)
+    existing = {}
+    for n in book.names:
+        try:
+            existing[n.name.lower()] = n
+        except Exception:  # noqa: BLE001
+            continue
+    for key, value in values.items():
+        if key not in SETTING_KEYS:
+            raise ValueError(f"unknown setting {key!r}; known: {', '.join(SETTING_KEYS)}")
+        name = SETTING_PREFIX + key
+        refers_to = '="' + str("" if value is None else value).replace('"', '""') + '"'
+        if name.lower() in existing:
+            existing[name.lower()].refers_to = refers_to
+        else:
+            book.names.add(name, refers_to)
+
+
+# --------------------------------------------------------------------------------------
+# writing a Report into the live book
+# --------------------------------------------------------------------------------------
+
+def _hex(colour: str) -> str:
+    colour = colour.lstrip("#")
+    if len(colour) == 8:  # ARGB
+        colour = colour[2:]
+    return "#" + colour.upper()
+
+
+def _xl_value(v: Any) -> Any:
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            v = v.item()
+        except (AttributeError, ValueError):
+            pass
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def write_block(sheet: xw.Sheet, block: Block) -> None:
+    anchor = sheet.range(block.anchor)
+    r0, c0 = anchor.row, anchor.column
+    if block.title:
+        cell = sheet.range((max(1, r0 - 1), c0))
+        cell.value = block.title
+        _try(lambda: setattr(cell.font, "bold", True))
+        _try(lambda: setattr(cell.font, "size", 12))
+    if not block.rows:
+        return
+    width = max(len(r) for r in block.rows)
+    rows = [[_xl_value(v) for v in r] + [None] * (width - len(r)) for r in block.rows]
+    height = len(rows)
+    full = sheet.range((r0, c0), (r0 + height - 1, c0 + width - 1))
+    full.value = rows
+    if block.header:
+        head = sheet.range((r0, c0), (r0, c0 + width - 1))
+        _try(lambda: setattr(head.font, "bold", True))
+        if not block.table_name:
+            _try(lambda: setattr(head, "color", HEADER_FILL))
+    body_first = r0 + (1 if block.header else 0)
+    if height > (1 if block.header else 0):
+        for j, fmt in block.number_formats.items():
+            col = sheet.range((body_first, c0 + j), (r0 + height - 1, c0 + j))
+            _try(lambda col=col, fmt=fmt: setattr(col, "number_format", fmt))
+        for j in sorted(block.input_columns):
+            col = sheet.range((r0 + 1, c0 + j), (r0 + height - 1, c0 + j))
+            _try(lambda col=col: setattr(col, "color", INPUT_FILL))
+    for j, w in block.column_widths.items():
+        col = sheet.range((r0, c0 + j))
+        _try(lambda col=col, w=w: setattr(col, "column_width", w))
+    if block.table_name and height >= 2:
+        _try(lambda: sheet.tables.add(source=full, name=block.table_name, has_headers=True,
+                                      table_style_name="TableStyleLight9"))
+    for rng, formula, colour in block.conditional:
+        f = formula if formula.startswith("=") else "=" + formula
+        _try(lambda rng=rng, f=f, colour=colour: sheet.range(rng).conditional_formats.add_custom(
+            f, fill_color=_hex(colour)))
+
+
+def _try(fn: Callable[[], Any]) -> None:
+    """Formatting is best effort: an engine that lacks one feature still gets the values."""
+    try:
+        fn()
+    except (NotImplementedError, AttributeError):
+        pass
+
+
+def _write_chart(sheet: xw.Sheet, chart: Chart) -> None:
+    def add():
+        anchor = sheet.range(chart.anchor)
+        c = sheet.charts.add(left=anchor.left, top=anchor.top, width=480, height=260)
+        c.set_source_data(sheet.range(chart.data_ref))
+        c.chart_type = "bar_clustered" if chart.kind == "bar" else "line"
+    try:
+        add()
+    except Exception:  # noqa: BLE001 - charts are decoration; never fail a solve on them
+        pass
+
+
+def write_sheet(book: xw.Book, sheet_report: SheetReport, position: tuple[str, str] | None) -> xw.Sheet:
+    """Add the sheet (``position``: ("after"|"before", existing sheet name)) and fill it."""
+    if position is None:
+        sheet = book.sheets.add(sheet_report.name, after=book.sheets[len(book.sheets) - 1])
+    elif position[0] == "after":
+        sheet = book.sheets.add(sheet_report.name, after=book.sheets[position[1]])
+    else:
+        sheet = book.sheets.add(sheet_report.name, before=book.sheets[position[1]])
+    for block in sheet_report.blocks:
+        write_block(sheet, block)
+    for chart in sheet_report.charts:
+        _write_chart(sheet, chart)
+    if sheet_report.freeze:
+        _try(lambda: sheet.freeze_panes.freeze_at(sheet_report.freeze))
+    return sheet
+
+
+def write_report(book: xw.Book, report: Report, replace: Iterable[str] = (),
+                 protected: Iterable[str] = ()) -> list[str]:
+    """Replace the sheets named in ``replace`` and the report's own sheets; return the names written.
+
+    A replaced sheet keeps its position; sheets of ``replace`` that the report does
+    not write again are deleted; new sheets go after the last sheet.  Sheets named in
+    ``protected`` (the kind's input sheets) are never touched.
+    """
+    protected = {p.lower() for p in protected}
+    for name in report.sheet_names:
+        if name.lower() in protected:
+            raise ValueError(f"refusing to overwrite the input sheet {name!r}")
+    names = [s.name for s in book.sheets]
+    by_lower = {s.name.lower(): s for s in report.sheets}
+    drop = ({n.lower() for n in replace} | set(by_lower)) - protected
+    # the order after writing: each replaced sheet where it was, new ones at the end
+    target: list[str] = []
+    for n in names:
+        if n.lower() in by_lower:
+            target.append(by_lower[n.lower()].name)
+        elif n.lower() not in drop:
+            target.append(n)
+    target += [s.name for s in report.sheets if s.name not in target]
+    for n in names:
+        if n.lower() in drop:
+            book.sheets[n].delete()
+    written = []
+    new = {s.name for s in report.sheets}
+    for i, name in enumerate(target):
+        if name not in new:
+            continue
+        if i > 0:
+            position: tuple[str, str] | None = ("after", target[i - 1])
+        else:
+            survivors = [n for n in target if n not in new]
+            position = ("before", survivors[0]) if survivors else None
+        write_sheet(book, by_lower[name.lower()], position)
+        written.append(name)
+    return written
+
+
+def write_status(book: xw.Book, issues: list[InputIssue], summary: str) -> None:
+    """Replace only the Status sheet: the list of problems with links to their cells."""
+    write_report(book, Report(kind="status", sheets=[status_sheet(issues, summary)]), replace=[STATUS_SHEET])
+    _try(lambda: book.sheets[STATUS_SHEET].activate())
+
+
+# --------------------------------------------------------------------------------------
+# entry points
+# --------------------------------------------------------------------------------------
+
+def solve_succeeded(report: Report) -> bool:
+    """A usable result: the workflow says so (``Report.ok``) and there are sheets to write."""
+    return bool(report.ok) and bool(report.sheets)
+
+
+def _detect(book: xw.Book, data: WorkbookData) -> WorkbookKind:
+    kind = detect_kind(data)
+    if kind is None:
+        raise InputError([InputIssue(book.name, unknown_kind_message(data)
+                                     .replace("`xl-confsched new --kind KIND OUT.xlsx`",
+                                              "Conference > New workbook"))])
+    return kind
+
+
+def _final_message(report: Report, written: list[str], kind: WorkbookKind, action: str) -> str:
+    parts = [f"{action} finished: {report.status or 'done'}"]
+    if report.objective is not None:
+        obj = report.objective
+        parts[0] += f", objective {obj:,.6g}" if isinstance(obj, float) and not obj.is_integer() else f", objective {int(obj):,}"
+    if report.summary:
+        parts.append(report.summary)
+    if written:
+        parts.append("Results: " + ", ".join(n for n in written if n != STATUS_SHEET) + " sheet(s).")
+    if report.issues:
+        parts.append(f"{len(report.issues)} warning(s) on the Status sheet.")
+    return "\n".join(parts)
+
+
+def _status_of(report: Report) -> SheetReport:
+    return status_sheet(report.issues, report.summary or report.status)
+
+
+def solve(book: xw.Book | None = None) -> Report | None:
+    """Solve button: read the live book, solve, replace the result sheets only on success."""
+    book = _book(book)
+    _status(book, "Conference: reading the workbook…")
+    try:
+        data = read_book(book)
+        kind = _detect(book, data)
+        settings, setting_issues = settings_from_book(
+            book, progress=lambda msg: _status(book, f"Conference: {msg}"))
+        _status(book, f"Conference: solving the {kind.title} (time limit {settings.time_limit:g} s)…")
+        report = kind.solve(data, settings)
+    except InputError as err:
+        _status(book, False)
+        write_status(book, err.issues, "Nothing was solved: fix the problems below, then click Solve again. "
+                                       "The previous results were kept.")
+        _alert(book, f"{len(err.errors)} problem(s) in the workbook: see the Status sheet. "
+                     "The previous results were kept.", mode="critical")
+        return None
+    except KeyboardInterrupt:
+        _status(book, False)
+        _alert(book, "Solve cancelled. The previous results were kept.")
+        return None
+    report.issues = list(setting_issues) + list(report.issues)
+    if not solve_succeeded(report):
+        _status(book, False)
+        write_status(book, report.issues, f"No schedule: {report.status}. {report.summary} "
+                                          "The previous results were kept.")
+        _alert(book, f"No schedule was found ({report.status}). The previous results were kept; "
+                     "see the Status sheet.", mode="critical")
+        return report
+    _status(book, "Conference: writing the result sheets…")
+    sheets = [s for s in report.sheets if s.name != STATUS_SHEET] + [_status_of(report)]
+    written = write_report(book, Report(kind=report.kind, sheets=sheets), replace=kind.result_sheets,
+                           protected=kind.signature)
+    first = next((n for n in written if n != STATUS_SHEET), None)
+    if first:
+        _try(lambda: book.sheets[first].activate())
+    _status(book, False)
+    _alert(book, _final_message(report, written, kind, "Solve"))
+    return report
+
+
+def check(book: xw.Book | None = None) -> Report | None:
+    """Check button: validate the inputs and score the schedule as it stands (also after hand edits)."""
+    book = _book(book)
+    _status(book, "Conference: checking…")
+    try:
+        data = read_book(book)
+        kind = _detect(book, data)
+        report = kind.check(data)
+    except InputError as err:
+        _status(book, False)
+        write_status(book, err.issues, "Check found problems: fix them, then click Check again.")
+        _alert(book, f"{len(err.errors)} problem(s) in the workbook: see the Status sheet.", mode="critical")
+        return None
+    # Check rewrites only the sheets it produced (never the organiser's edited schedule
+    # unless the kind's check itself returns it) and the Status sheet.
+    sheets = [s for s in report.sheets if s.name != STATUS_SHEET] + [_status_of(report)]
+    written = write_report(book, Report(kind=report.kind, sheets=sheets), replace=[STATUS_SHEET],
+                           protected=kind.signature)
+    _try(lambda: book.sheets[STATUS_SHEET].activate())
+    _status(book, False)
+    _alert(book, _final_message(report, written, kind, "Check"))
+    return report
+
+
+def clear_results(book: xw.Book | None = None) -> list[str]:
+    """Clear results button: delete the kind's result sheets, keep everything else."""
+    book = _book(book)
+    data = read_book(book)
+    kind = detect_kind(data)
+    result = set(kind.result_sheets if kind else ()) | {STATUS_SHEET}
+    if kind:
+        result -= set(kind.signature)
+    removed = [s.name for s in book.sheets if s.name in result]
+    for name in removed:
+        book.sheets[name].delete()
+    _alert(book, f"Removed: {', '.join(removed)}." if removed else "There were no result sheets to remove.")
+    return removed
+
+
+def _unique_path(folder: Path, stem: str, suffix: str) -> Path:
+    path = folder / f"{stem}{suffix}"
+    i = 2
+    while path.exists():
+        path = folder / f"{stem} ({i}){suffix}"
+        i += 1
+    return path
+
+
+def new_workbook(kind: str = "csplib", example: bool = False, folder: str | Path | None = None,
+                 open_book: bool = True) -> Path:
+    """New workbook menu: write a blank or example workbook of ``kind`` and open it."""
+    k = kind_by_name(kind)
+    mod = importlib.import_module(k.module.rsplit(".", 1)[0] + ".template")
+    if folder is None:
+        docs = Path.home() / "Documents"
+        folder = docs if docs.is_dir() else Path.home()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{TEMPLATE_STEMS.get(k.name, k.name)}_{'example' if example else 'blank'}"
+    path = _unique_path(folder, stem, ".xlsx")
+    path = Path((mod.example_workbook if example else mod.blank_workbook)(path))
+    if open_book:
+        xw.Book(str(path))
+    return path
+
+
+def import_functions(book: xw.Book | None = None) -> None:
+    """Cell functions button (Windows): import the UDFs of ``xl_confsched.udfs`` with xlwings' own importer."""
+    book = _book(book)
+    if not sys.platform.startswith("win"):
+        _alert(book, "Cell functions (=CONFSCHED_SCORE…) need Excel on Windows: xlwings' cell functions "
+                     "are not available on macOS. The live violation formulas on the result sheets work everywhere.")
+        return
+    xw.import_udfs("xl_confsched.udfs", book.api)  # pragma: no cover - Windows + Excel only
+    _alert(book, "Imported =CONFSCHED_SCORE, =CONFSCHED_TERM and =CONFSCHED_CONFLICTS. "
+                 "Save the workbook as .xlsm to keep them.")  # pragma: no cover
