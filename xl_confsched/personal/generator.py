@@ -47,7 +47,7 @@ def _tick_counts(rng: np.random.Generator, active: int, total: int, lo: int, hi:
 def generate(*, n_talks: int, structure: list[tuple[str, int, str, time, int]], n_parallel: int,
              n_participants: int, n_active: int, total_ticks: int, max_ticks: int, n_topics: int,
              rooms: list[tuple[str, int]], unavailable_days: dict[str, int], first_day: date,
-             minutes: int = 30, seed: int = 0) -> WorkbookData:
+             minutes: int = 30, n_unavailable: int | None = None, seed: int = 0) -> WorkbookData:
     rng = np.random.default_rng(seed)
     topic_of = np.sort(rng.integers(n_topics, size=n_talks))
     popularity = rng.lognormal(0.0, 0.5, size=n_talks)
@@ -79,9 +79,13 @@ def generate(*, n_talks: int, structure: list[tuple[str, int, str, time, int]], 
     avail = [["presenter"] + days]
     pres_names = [names[p] for p in dict.fromkeys(presenters)]
     chosen: dict[str, set[str]] = {}
-    for day, count in unavailable_days.items():
-        for p in rng.choice(len(pres_names), size=min(count, len(pres_names)), replace=False):
-            chosen.setdefault(pres_names[int(p)], set()).add(day)
+    pool_size = min(n_unavailable or sum(unavailable_days.values()), len(pres_names))
+    pool = [pres_names[int(p)] for p in rng.choice(len(pres_names), size=pool_size, replace=False)]
+    cursor = 0
+    for day, count in unavailable_days.items():  # round robin through the pool
+        for _ in range(min(count, pool_size)):
+            chosen.setdefault(pool[cursor % pool_size], set()).add(day)
+            cursor += 1
     for p, ds in sorted(chosen.items()):
         avail.append([p] + ["x" if d in ds else None for d in days])
     return WorkbookData(tables={
@@ -97,7 +101,7 @@ def mapsp_like(seed: int = 0) -> WorkbookData:
                     total_ticks=1576, max_ticks=43, n_topics=8,
                     rooms=[("Aula", 170), ("Salle B", 100), ("Salle C", 40)],
                     unavailable_days={"Monday": 5, "Tuesday": 1, "Friday": 9},
-                    first_day=date(2015, 6, 8), seed=seed)
+                    first_day=date(2015, 6, 8), n_unavailable=13, seed=seed)
 
 
 def small_example(seed: int = 1) -> WorkbookData:

@@ -193,7 +193,7 @@ def solve_set_partition(problem: Problem, solver: str = "cbc", time_limit: float
         if prob.status != pulp.LpStatusOptimal:
             raise RuntimeError(f"the LP relaxation of phase 1 did not solve ({pulp.LpStatus[prob.status]})")
         lp_value = pulp.value(prob.objective) or 0.0
-        duals = np.array([prob.constraints[f"talk{i}"].pi for i in range(X)], dtype=float)
+        duals = np.array([prob.get_constraint_by_name(f"talk{i}").pi for i in range(X)], dtype=float)
         red = costs - duals[columns].sum(axis=1)
         neg = np.flatnonzero((red < -1e-7) & ~active)
         if len(neg) == 0:

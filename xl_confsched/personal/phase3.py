@@ -76,7 +76,9 @@ def assign_rooms(problem: Problem, layout: list[list[int]]) -> tuple[list[int], 
     caps = [r.capacity for r in problem.rooms]
     known = [c for c in caps if c is not None]
     size = [c if c is not None else (max(known) if known else 0) for c in caps]
-    rank = np.argsort(np.argsort(size, kind="stable")[::-1], kind="stable")  # 0 = largest room
+    rank = [0] * R  # 0 = largest room (ties: the room listed first)
+    for i, r in enumerate(sorted(range(R), key=lambda r: (-size[r], r))):
+        rank[r] = i
     overflow = np.zeros((n, R), dtype=np.int64)
     cost = np.zeros((n, R), dtype=float)
     for c in range(n):
