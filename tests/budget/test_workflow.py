@@ -12,6 +12,7 @@ from xl_confsched.budget.workflow import check, solve
 from xl_confsched.cli import main
 from xl_confsched.errors import InputError
 from xl_confsched.kinds import detect_kind, kind_by_name
+from xl_confsched.report import write_report_file
 from xl_confsched.tables import load_workbook_data
 
 from .helpers import SETTINGS, block_rows, brute_force, example, example_kwargs, solve_file
@@ -142,8 +143,14 @@ def test_check_evaluates_a_hand_edited_allocation(tmp_path):
     msgs = " ".join(i.message for i in report.issues)
     assert "Flagship A: 9 attendees, outside the allowed 3–8" in msgs
     assert "26 flagship seats, but the seat target is exactly 25 seats" in msgs
-    # check keeps the other result sheets when its result is written
-    assert {"Comparison", "Allocation", "Scenario Results", "Run", "Status"} <= set(report.sheet_names)
+    # check writes only the Status sheet: the hand-edited allocation stays as the organiser left it
+    assert report.sheet_names == ["Status"]
+    write_report_file(tmp_path / "edited.xlsx", report, tmp_path / "checked.xlsx")
+    checked = load_workbook(tmp_path / "checked.xlsx")
+    assert checked["Allocation"].cell(hrow + 1, col).value == 9
+    assert {"Comparison", "Scenario Results", "Run"} <= set(checked.sheetnames)
+    status_text = " ".join(str(c.value) for row in checked["Status"].iter_rows() for c in row if c.value)
+    assert "infeasible" in status_text and "outside the allowed 3–8" in status_text
 
     ws.cell(hrow + 2, col).value = "lots"
     wb.save(tmp_path / "edited2.xlsx")

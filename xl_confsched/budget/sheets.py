@@ -18,8 +18,8 @@ from openpyxl.utils import get_column_letter
 from .. import __version__
 from ..report import Block, Chart, SheetReport
 from .analysis import Analysis, CaseResult
-from .model import Evaluation, Instance, money
-from .problem import BudgetProblem, Conference
+from .model import Evaluation, Instance
+from .problem import BudgetProblem
 
 COMPARISON = "Comparison"
 ALLOCATION = "Allocation"
@@ -286,11 +286,6 @@ def allocation_sheet(problem: BudgetProblem, inst: Instance, attendees: list[Opt
     blocks[-1].conditional.extend((cell, cond, RED) for cell, cond in bad)
     blocks[-1].conditional.append((B["feasible"], f'{B["feasible"]}="Yes"', GREEN))
     return SheetReport(name=ALLOCATION, blocks=blocks, freeze=f"B{h + 1}")
-
-
-ALLOCATION_CHECK_LABELS = ("Flagship attendees", "T&E spend", "Remaining T&E", "Registration spend",
-                           "Remaining registration", "Feasible", "Objective (Σ demand × attendees)",
-                           "Additional non-flagship seats", "Seat target met", "Within per-flagship bounds")
 
 
 # --------------------------------------------------------------------------------------

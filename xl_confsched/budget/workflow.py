@@ -6,13 +6,13 @@ from typing import Any, Optional
 
 from ..errors import InputIssue, IssueLog
 from ..kinds import SolveSettings
-from ..report import Block, Chart, Report, SheetReport, status_sheet
-from ..tables import Table, WorkbookData, is_blank
+from ..report import Report, status_sheet
+from ..tables import WorkbookData, is_blank
 from .analysis import Analysis, analyse, evaluate_strategy
-from .model import Instance, SolveOptions, base_instance, evaluate, money
+from .model import SolveOptions, base_instance, evaluate, money
 from .problem import BudgetProblem, find_header, column, norm, parse_number, read_problem
-from .sheets import (ALLOCATION, COMPARISON, COMPARISON_HEADER, MONEY, OBJ, RUN, SCENARIO_RESULTS,
-                     allocation_sheet, comparison_row, comparison_sheet, run_sheet, scenario_sheet, seat_rule_text)
+from .sheets import (ALLOCATION, COMPARISON, SCENARIO_RESULTS, allocation_sheet, comparison_sheet, run_sheet,
+                     scenario_sheet)
 
 KIND = "budget"
 
@@ -45,7 +45,33 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     sheets.append(status_sheet(warnings, summary))
     return Report(kind=KIND, sheets=sheets, status=status,
                   objective=base.evaluation.objective if base.solved else None,  # type: ignore[union-attr]
-                  summary=summary, issues=warnings)
+                  summary=summary, issues=warnings, text_sheets=[COMPARISON, SCENARIO_RESULTS],
+                  data=_data(a))
+
+
+def _data(a: Analysis) -> dict[str, Any]:
+    def case(c) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": c.instance.name, "status": c.plan.status}
+        if c.solved:
+            ev = c.evaluation
+            d.update(allocation=dict(zip(c.instance.names, [int(v) for v in c.plan.x])), objective=ev.objective,
+                     te_spend=ev.te_spend, registration_spend=ev.registration_spend,
+                     remaining_te=ev.remaining_te, remaining_registration=ev.remaining_registration,
+                     additional_non_flagship_seats=ev.additional_seats)
+        else:
+            d["explanation"] = c.explanation
+        return d
+
+    return {
+        "base": case(a.base),
+        "lp_relaxation_bound": a.relaxation.objective,
+        "integrality_gap": a.gap,
+        "strategies": [{"name": s.strategy.name, "per_flagship": s.strategy.headcount,
+                        "objective": s.evaluation.objective, "te_spend": s.evaluation.te_spend,
+                        "registration_spend": s.evaluation.registration_spend,
+                        "feasible": s.evaluation.within_budgets} for s in a.strategies],
+        "scenarios": [case(c) for c in a.scenarios],
+    }
 
 
 def _summary(a: Analysis) -> str:
@@ -124,67 +150,39 @@ def read_allocation(data: WorkbookData, problem: BudgetProblem, log: IssueLog) -
     return att, (lp or None)
 
 
-def _copy_sheet(t: Table) -> SheetReport:
-    """A result sheet kept as it is (values only) when a check rewrites the result sheets."""
-    return SheetReport(name=t.sheet, blocks=[Block(anchor=f"A{t.origin_row}" if t.origin_col == 1 else "A1",
-                                                   rows=[list(r) for r in t.rows], header=False)])
-
-
-def _copy_scenario_results(t: Table) -> SheetReport:
-    sheet = _copy_sheet(t)
-    sub = find_header(t, ("Conference",))
-    if sub is not None:
-        width = 0
-        for v in sub.header():
-            if is_blank(v):
-                break
-            width += 1
-        n = 0
-        for i, row in sub.data_rows():
-            if is_blank(row[0]) or norm(row[0]) == "totalseats":
-                break
-            n += 1
-        if n and width > 1:
-            from openpyxl.utils import get_column_letter
-            h = sub.origin_row
-            sheet.charts.append(Chart(kind="bar", title="Attendees per flagship conference, by scenario",
-                                      anchor=f"A{t.origin_row + t.n_rows + 2}",
-                                      data_ref=f"B{h}:{get_column_letter(width)}{h + n}",
-                                      categories_ref=f"A{h + 1}:A{h + n}"))
-    return sheet
-
-
 def check(data: WorkbookData) -> Report:
+    """Validate the inputs and evaluate the allocation on the Allocation sheet as it stands.
+
+    Only the Status sheet is written: the Allocation sheet (perhaps edited by hand) is the
+    organiser's and its live formulas already show spend and feasibility.
+    """
     log = IssueLog()
-    problem, warnings = read_problem(data, log)
+    problem, _warnings = read_problem(data, log)
     inst = base_instance(problem)
-    sheets: list[SheetReport] = []
-    rows: list[list[Any]] = [COMPARISON_HEADER]
-    for s in problem.strategies:
-        sr = evaluate_strategy(inst, s)
-        rows.append(comparison_row("Fixed", f"{s.headcount} per flagship", sr.evaluation, s.name, "; ".join(sr.notes)))
-    findings: list[InputIssue] = list(warnings)
     objective = None
+    ev = None
     if ALLOCATION in data:
-        att, lp = read_allocation(data, problem, log)
+        att, _lp = read_allocation(data, problem, log)
         log.raise_if_errors()
-        findings = list(log.warnings)
-        x = [a or 0.0 for a in att]
-        ev = evaluate(inst, x)
+        ev = evaluate(inst, [a or 0.0 for a in att])
         objective = ev.objective
-        rows.append(comparison_row("Checked", "allocation on the Allocation sheet", ev,
-                                   f"as found on the Allocation sheet ({inst.target_text()})",
-                                   "; ".join(ev.problems)))
-        sheets.append(allocation_sheet(problem, inst, x, lp, "as found on the Allocation sheet (checked)"))
+    findings: list[InputIssue] = list(log.warnings)
+    strategies = "; ".join(
+        f"{s.name} ({s.headcount} per flagship): objective {sr.evaluation.objective:,.2f}, "
+        f"{'within' if sr.evaluation.within_budgets else 'over'} budget"
+        for s in problem.strategies for sr in [evaluate_strategy(inst, s)])
+    if ev is not None:
         for p in ev.problems:
             findings.append(InputIssue(ALLOCATION, p, "warning"))
         verdict = "feasible" if ev.feasible else "infeasible"
-        summary = (f"Checked the allocation on the Allocation sheet: {verdict}. {int(ev.attendees)} flagship seats, "
-                   f"T&E {money(ev.te_spend)} of {money(inst.te_budget)} (remaining {money(ev.remaining_te)}), "
-                   f"registration {money(ev.registration_spend)} of {money(inst.registration_budget)} "
-                   f"(remaining {money(ev.remaining_registration)}), objective {ev.objective:,.2f}"
+        summary = (f"Checked the allocation on the Allocation sheet: {verdict}. {ev.attendees:g} flagship seats "
+                   f"({inst.target_text()}), T&E {money(ev.te_spend)} of {money(inst.te_budget)} "
+                   f"(remaining {money(ev.remaining_te)}), registration {money(ev.registration_spend)} of "
+                   f"{money(inst.registration_budget)} (remaining {money(ev.remaining_registration)}), "
+                   f"objective {ev.objective:,.2f}"
                    + (f"; {ev.additional_seats} additional non-flagship seats." if ev.additional_seats is not None else ".")
-                   + ("" if ev.feasible else " Problems: " + "; ".join(ev.problems) + "."))
+                   + ("" if ev.feasible else " Problems: " + "; ".join(ev.problems) + ".")
+                   + (f" Fixed strategies: {strategies}." if strategies else ""))
         status = f"checked: {verdict}"
     else:
         summary = (f"Inputs are valid: {inst.n} flagship conferences, T&E per person "
@@ -192,17 +190,11 @@ def check(data: WorkbookData) -> Report:
                    + f"; {len(problem.strategies)} fixed strategies, {len(problem.scenarios)} scenarios. "
                    "No Allocation sheet yet: Solve writes one.")
         status = "checked: inputs valid"
-    comp = SheetReport(name=COMPARISON, blocks=[
-        Block(anchor="A1", header=False, rows=[[seat_rule_text(inst, problem.settings.refs.get("seat_rule"))],
-                                               ["Written by Check: fixed strategies re-evaluated on the current inputs; "
-                                                "the last row is the allocation found on the Allocation sheet."]]),
-        Block(anchor="A4", rows=rows, title="Fixed strategies vs the current allocation (check)",
-              number_formats={3: MONEY, 4: MONEY, 5: MONEY, 6: MONEY, 8: OBJ},
-              column_widths={0: 12, 1: 34, 9: 34, 11: 80})])
-    sheets.insert(0, comp)
-    for name in (SCENARIO_RESULTS, RUN):
-        t = data.get(name)
-        if t is not None and t.rows:
-            sheets.append(_copy_scenario_results(t) if name == SCENARIO_RESULTS else _copy_sheet(t))
-    sheets.append(status_sheet(findings, summary))
-    return Report(kind=KIND, sheets=sheets, status=status, objective=objective, summary=summary, issues=findings)
+    data_out: dict[str, Any] = {"feasible": None if ev is None else ev.feasible}
+    if ev is not None:
+        data_out.update(attendees=ev.attendees, te_spend=ev.te_spend, registration_spend=ev.registration_spend,
+                        remaining_te=ev.remaining_te, remaining_registration=ev.remaining_registration,
+                        objective=ev.objective, additional_non_flagship_seats=ev.additional_seats,
+                        problems=ev.problems)
+    return Report(kind=KIND, sheets=[status_sheet(findings, summary)], status=status, objective=objective,
+                  summary=summary, issues=findings, data=data_out)
