@@ -48,6 +48,10 @@ class _SessionLevel(Rule):
                             cells=[(s, r1), (s, r2)], items=[s1, s2]))
         return out
 
+    def build(self, ctx):
+        """Raw = Σ_s [conflicting pair in session s, in different rooms]."""
+        return ctx.conflict_pairs_cost(self.relation(ctx.problem))
+
 
 class _SlotLevel(_SessionLevel):
     def evaluate(self, problem, sched):
@@ -73,6 +77,10 @@ class _SlotLevel(_SessionLevel):
                             f"{where(problem, s, r2)}, both in time slot {t + 1}",
                             cells=[(s, r1, t), (s, r2, t)], items=[s1, s2]))
         return out
+
+    def build(self, ctx):
+        """Raw = Σ_{s,t} conflicting pairs sharing slot t of session s (time-slot phase)."""
+        return ctx.slot_conflicts(self.relation(ctx.problem))
 
 
 class PresenterConflicts(_SessionLevel):
@@ -126,3 +134,11 @@ class ChairConflicts(Rule):
                                                           f"{where(problem, s, r2)}",
                                              cells=[(s, r1), (s, r2)], items=[t1, t2]))
         return out
+
+    def build(self, ctx):
+        """Raw = Σ_s Σ_{k<k' sharing a chair} (room pairs of s holding k and k')."""
+        import pulp
+
+        p = ctx.problem
+        return pulp.lpSum(ctx.pair_count(k1, k2, s) for (k1, k2) in sorted(p.derived.chair_conflicts)
+                          for s in range(p.S))

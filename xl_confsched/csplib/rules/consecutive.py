@@ -25,3 +25,9 @@ class ConsecutiveTracks(Rule):
                                      cells=[sr for sr in sorted(sched.grid) if sched.grid[sr] == k],
                                      items=[problem.tracks[k].name]))
         return out
+
+    def build(self, ctx):
+        """Raw = Σ_k [k's sessions are not one unbroken run]."""
+        import pulp
+
+        return pulp.lpSum(ctx.consecutive_cost(k) for k in range(ctx.problem.T))

@@ -21,6 +21,15 @@ class _GridPenalty(Rule):
     def describe(self, problem, k, s, r, v):
         return f"track {problem.tracks[k].name} in {where(problem, s, r)}: penalty {fmt(v)}"
 
+    def build(self, ctx):
+        """Raw = Σ value(k, s, r)·y[k,s,r] over the grid variables."""
+        terms = []
+        for (k, s, r), v in ctx.y_items():
+            c = self.value(ctx.problem, k, s, r)
+            if c:
+                terms.append(c * v)
+        return _sum(terms)
+
 
 class TrackSessionPenalty(_GridPenalty):
     key = "TS"
@@ -50,3 +59,9 @@ class SessionRoomPenalty(_GridPenalty):
 
     def describe(self, problem, k, s, r, v):
         return f"room {problem.rooms[r]} used in session {problem.sessions[s].name} (track {problem.tracks[k].name}): penalty {fmt(v)}"
+
+
+def _sum(terms):
+    import pulp
+
+    return pulp.lpSum(terms)

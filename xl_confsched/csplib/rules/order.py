@@ -34,3 +34,8 @@ class SubmissionOrder(Rule):
                     out.append(Violation(self.key, 1, f"{ref} is talk {pos} of track {problem.tracks[k].name} "
                                                       f"but {want}", cells=[cell], items=[ref]))
         return out
+
+    def build(self, ctx):
+        """Raw = ordered talks not at their position; positions follow sessions, and the
+        order inside a session is free (the time-slot phase puts each talk at its place)."""
+        return ctx.order_cost()

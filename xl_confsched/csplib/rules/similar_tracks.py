@@ -24,3 +24,15 @@ class SimilarTracks(Rule):
                                              f"({problem.rooms[r2]}) both in session {problem.sessions[s].name}: "
                                              f"penalty {fmt(v)}", cells=[(s, r1), (s, r2)], items=[t1, t2]))
         return out
+
+    def build(self, ctx):
+        """Raw = Σ_s Σ_{k<k'} Sim(k,k')·(room pairs of s holding k and k')."""
+        import pulp
+
+        p = ctx.problem
+        terms = []
+        for (k1, k2), v in sorted(p.similar.items()):
+            if k1 < k2 and v:
+                for s in range(p.S):
+                    terms.append(v * ctx.pair_count(k1, k2, s))
+        return pulp.lpSum(terms)

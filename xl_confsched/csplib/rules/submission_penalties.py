@@ -31,6 +31,27 @@ class _PerSlot(Rule):
                                      cells=[(s, r, t) for t in ts], items=[ref]))
         return out
 
+    room_dependent = False
+
+    def build(self, ctx):
+        """Raw = Σ req(n)·value(n, s, r) over the placements (per slot, as evaluated)."""
+        import pulp
+
+        p = ctx.problem
+        terms = []
+        for n, sub in enumerate(p.submissions):
+            for s in ctx.sessions_of(n):
+                if self.room_dependent:
+                    for r in range(p.R):
+                        c = self.value(p, n, s, r)
+                        if c:
+                            terms.append(c * sub.required_slots * ctx.x_in_room(n, s, r, sign=1 if c > 0 else -1))
+                else:
+                    c = self.value(p, n, s, 0)
+                    if c:
+                        terms.append(c * sub.required_slots * ctx.xs(n, s))
+        return pulp.lpSum(terms)
+
 
 class SubmissionTimezone(_PerSlot):
     key = "TZ"
@@ -59,6 +80,7 @@ class SubmissionSessionPenalty(_PerSlot):
 
 class SubmissionRoomPenalty(_PerSlot):
     key = "SP"
+    room_dependent = True
 
     def value(self, problem, n, s, r):
         return problem.submissions[n].room_penalty.get(r, 0)

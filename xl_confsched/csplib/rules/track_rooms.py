@@ -26,6 +26,12 @@ class RoomsPerTrack(Rule):
                                      items=[problem.tracks[k].name]))
         return out
 
+    def build(self, ctx):
+        """Raw = Σ_k (rooms used by k − 1); every track is scheduled, so it uses ≥ 1 room."""
+        import pulp
+
+        return pulp.lpSum(ctx.rooms_used(k) - 1 for k in range(ctx.problem.T))
+
 
 class ParallelTracks(Rule):
     """Raw = Σ_{s,k} max(0, rooms of session s holding k − 1)."""
@@ -44,3 +50,11 @@ class ParallelTracks(Rule):
                                      f"{problem.sessions[s].name}: {', '.join(problem.rooms[r] for r in rs)}",
                                      cells=[(s, r) for r in rs], items=[problem.tracks[k].name]))
         return out
+
+    def build(self, ctx):
+        """Raw = Σ_{s,k} (rooms of s holding k − 1)⁺; 0 for tracks kept in one room per session."""
+        import pulp
+
+        p = ctx.problem
+        return pulp.lpSum(ctx.u(k, s) - ctx.in_session(k, s)
+                          for k in range(p.T) if not ctx.standard(k) for s in range(p.S))

@@ -1,0 +1,314 @@
+"""Optimise a CSPLib conference schedule: capacity check → session model → time slots.
+
+``optimise(problem, settings, fixed=None, start=None, max_changes=None)`` returns a
+:class:`SolveResult`.  The schedule in it is always integer-feasible (or None); its
+score is the evaluator's (``evaluate.evaluate``).  ``objective`` is the model's own
+value of that schedule (session model + time-slot phase), which the tests compare with
+the evaluator's score.
+
+Status, from the solver's own solution status and bound (never PuLP's "Optimal" for a
+time-limited run):
+
+* ``optimal`` — the session model was proven optimal and the time-slot phase had
+  nothing left to trade off (or was solved to optimality with zero cost);
+* ``feasible`` — a schedule with a gap (time limit, Ctrl-C, or slot phase cost);
+* ``relaxed`` — a schedule that breaks a hard rule the instance cannot satisfy
+  (tracks that must run in parallel rooms; in the paper models an elastic slack);
+* ``no schedule`` — the solver found no integer solution in time.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulp
+
+from ..kinds import SolveSettings
+from .capacity import CapacityReport, check_capacity, min_cells
+from .cbc_runner import cbc_version, solve_cbc
+from .model import BIG, BuiltModel, build_model, session_solution, set_start_values
+from .problem import Problem
+from .rules import RULES
+from .schedule import Schedule
+from .timeslots import assign_timeslots
+
+
+@dataclass
+class SolveResult:
+    schedule: Schedule | None
+    status: str  # "optimal" | "feasible" | "relaxed" | "no schedule"
+    objective: float | None  # the model's value of the schedule (session model + slot phase)
+    best_bound: float | None
+    gap: float | None  # relative, (objective − bound) / |objective|
+    build_seconds: float
+    solve_seconds: float
+    n_variables: int
+    n_constraints: int
+    solver: str
+    solver_version: str
+    model: str  # "full" | "exact" | "extended"
+    time_limit: float
+    relaxation_notes: list[str] = field(default_factory=list)
+    capacity_messages: list[str] = field(default_factory=list)
+    term_bounds: dict[str, float] = field(default_factory=dict)
+    term_bound_method: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # scope of the model, warm start, interruptions
+    interrupted: bool = False
+    solver_status: str = ""  # the solver's own words, e.g. "Stopped on time limit"
+    slot_objective: float = 0.0
+    session_objective: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None = None,
+             start: Schedule | None = None, max_changes: int | None = None) -> SolveResult:
+    mode = (settings.model or "full").lower()
+    progress = settings.progress
+    t_all = time.perf_counter()
+    cap = check_capacity(problem)
+    for msg in cap.messages:
+        if progress:
+            progress(f"capacity: {msg}")
+    built = build_model(problem, mode, split=cap.must_split, fixed=fixed, start=start, max_changes=max_changes)
+    if progress:
+        progress(f"model ({mode}): {built.n_variables:,} variables, {built.n_constraints:,} constraints, "
+                 f"built in {built.build_seconds:.1f}s")
+    notes = list(built.ctx.notes)
+    if mode == "full":
+        notes.append("model scope: a track never runs in two rooms of one session (except tracks that must), and no "
+                     "track is placed in a room and session without one of its talks; 'optimal' is within these rules.")
+    warm = False
+    if start is not None:
+        set_start_values(built, start)
+        warm = True
+        notes.append("warm start from the given schedule")
+    threads = settings.threads or 1
+    # leave time for the time-slot phase
+    limit = max(1.0, float(settings.time_limit) - built.build_seconds - 1.0)
+    solver = (settings.solver or "cbc").lower()
+    interrupted = False
+    if solver == "highs":
+        t0 = time.perf_counter()
+        cmd = pulp.HiGHS(msg=settings.verbose, timeLimit=limit, threads=threads, warmStart=warm,
+                         random_seed=settings.seed)
+        try:
+            built.prob.solve(cmd)
+        except KeyboardInterrupt:  # HiGHS runs in-process; an interrupt loses its incumbent
+            interrupted = True
+        solve_s = time.perf_counter() - t0
+        has = built.prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible) and not interrupted
+        proven = built.prob.sol_status == pulp.LpSolutionOptimal and not interrupted
+        bound = None
+        try:
+            info = built.prob.solverModel.getInfo()
+            bound = float(info.mip_dual_bound)
+            if not math.isfinite(bound):
+                bound = None
+        except Exception:
+            pass
+        version = _highs_version()
+        solver_status = pulp.LpStatus[built.prob.status]
+        if has and built.prob.status != pulp.LpStatusOptimal:
+            solver_status = "time limit reached with a solution"
+        if proven:
+            try:
+                hstat = str(built.prob.solverModel.getModelStatus())
+                proven = "Optimal" in hstat or "kOptimal" in hstat
+                solver_status = hstat
+                if not proven:
+                    has = has and built.prob.solverModel.getInfo().primal_solution_status == 2
+            except Exception:
+                pass
+        obj_raw = pulp.value(built.prob.objective) if has else None
+    else:
+        run = solve_cbc(built.prob, limit, seed=settings.seed, threads=threads, warm_start=warm, progress=progress,
+                        verbose=settings.verbose, constant=built.constant)
+        solve_s = run.seconds
+        has, proven, interrupted = run.has_solution, run.proven_optimal, run.interrupted
+        bound = run.bound + built.constant if run.bound is not None else None
+        version = run.version or cbc_version()
+        solver_status = run.result
+        obj_raw = pulp.value(built.prob.objective) if has else None
+    result = SolveResult(schedule=None, status="no schedule", objective=None, best_bound=bound, gap=None,
+                         build_seconds=built.build_seconds, solve_seconds=solve_s, n_variables=built.n_variables,
+                         n_constraints=built.n_constraints, solver=solver, solver_version=version, model=mode,
+                         time_limit=float(settings.time_limit), capacity_messages=list(cap.messages), notes=notes,
+                         interrupted=interrupted, solver_status=solver_status)
+    result.term_bounds, result.term_bound_method = term_bounds(problem, cap)
+    if interrupted:
+        notes.append("stopped by Ctrl-C: the best schedule found so far is returned")
+    if not has:
+        result.relaxation_notes = list(cap.messages)
+        return result
+    grid, place = session_solution(built)
+    fixed_slots = {}
+    if fixed is not None:
+        for n, cells in fixed.cells_of().items():
+            fixed_slots[n] = cells[0][2]
+    t1 = time.perf_counter()
+    slots = assign_timeslots(problem, grid, place, fixed_slots=fixed_slots,
+                             time_limit=max(2.0, min(10.0, settings.time_limit / 10)), solver=solver,
+                             seed=settings.seed)
+    result.solve_seconds += time.perf_counter() - t1
+    notes.extend(slots.notes)
+    result.schedule = slots.schedule
+    result.session_objective = obj_raw
+    result.slot_objective = slots.objective
+    # the model's own value: session model (with its tight auxiliaries) + slot phase
+    if mode == "full":
+        tight = obj_raw if proven else _tight_value(built, obj_raw)
+        result.objective = tight + slots.objective
+    else:
+        result.objective = obj_raw
+    if bound is not None and result.objective is not None:
+        if mode == "full":
+            b = min(bound, result.objective)
+            result.best_bound = b
+            result.gap = (result.objective - b) / abs(result.objective) if result.objective else 0.0
+        else:
+            result.gap = (obj_raw - bound) / abs(obj_raw) if obj_raw else 0.0
+    # status
+    relaxed_items = _relaxation_notes(problem, built, cap, result.schedule)
+    result.relaxation_notes = relaxed_items
+    if relaxed_items:
+        result.status = "relaxed"
+    elif proven and not interrupted and slots.optimal and (slots.objective == 0 or mode != "full"):
+        result.status = "optimal"
+        if mode == "full":
+            result.best_bound = result.objective
+            result.gap = 0.0
+    else:
+        result.status = "feasible"
+    if result.status == "optimal" or (result.status == "relaxed" and proven and slots.objective == 0):
+        pass
+    if progress:
+        progress(f"done in {time.perf_counter() - t_all:.1f}s: {result.status}, objective {result.objective}")
+    return result
+
+
+def _tight_value(built: BuiltModel, obj_raw: float | None) -> float:
+    """The objective with every auxiliary at its tightest value for the chosen grid and sessions.
+
+    A time-limited incumbent may leave an auxiliary (a product, the consecutive-track
+    flag, an order indicator) above its least value; re-solving with the grid and the
+    session choices fixed gives the schedule's exact model value."""
+    ctx = built.ctx
+    ints = list(ctx.y.values()) + list(ctx.x.values()) + list(ctx.xr.values())
+    saved = [(v, v.lowBound, v.upBound) for v in ints]
+    try:
+        for v in ints:
+            val = round(v.varValue or 0)
+            v.lowBound = val
+            v.upBound = val
+        built.prob.solve(pulp.PULP_CBC_CMD(msg=False, threads=1, timeLimit=30))
+        if built.prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            return float(pulp.value(built.prob.objective))
+        return float(obj_raw or 0.0)
+    finally:
+        for v, lo, hi in saved:
+            v.lowBound = lo
+            v.upBound = hi
+
+
+def _highs_version() -> str:
+    try:
+        import highspy
+
+        h = highspy.Highs()
+        return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+    except Exception:
+        return "?"
+
+
+# ====================================================================== relaxation in organiser's words
+
+def _relaxation_notes(problem: Problem, built: BuiltModel, cap: CapacityReport, sched: Schedule) -> list[str]:
+    from .evaluate import evaluate
+
+    notes = []
+    ev = evaluate(problem, sched)
+    p = problem
+    mode = built.ctx.mode
+    for k in sorted(cap.must_split):
+        rooms = sorted({r for (s, r), kk in sched.grid.items() if kk == k})
+        par = [s for s in range(p.S) if sum(1 for (s2, r), kk in sched.grid.items() if kk == k and s2 == s) > 1]
+        notes.append(
+            f"track {p.tracks[k].name} needs {cap.track_demand[k]} slots but one room offers at most "
+            f"{cap.room_capacity} over the {p.S} sessions: it uses {len(rooms)} rooms "
+            f"({', '.join(p.rooms[r] for r in rooms)})"
+            + (f" and runs in parallel rooms in {', '.join(p.sessions[s].name for s in par)}." if par else "."))
+    for n in cap.unplaceable:
+        notes.append(f"submission {p.submissions[n].ref} is longer than every session and was left out.")
+    if mode in ("exact", "extended"):
+        hard = ["NR", "PAR", "PC"] + (["AC", "CC", "SIM"] if mode == "extended" else [])
+        for key in hard:
+            t = ev.term(key)
+            for v in t.violations:
+                if key in ("NR", "PAR") and any(p.tracks[k].name in v.items for k in cap.must_split):
+                    continue
+                notes.append(f"could not satisfy the {t.info.name} rule: {v.facts}.")
+    return notes
+
+
+# ====================================================================== per-term lower bounds
+
+def term_bounds(problem: Problem, cap: CapacityReport) -> tuple[dict[str, float], dict[str, str]]:
+    """The least weighted penalty each active term could reach on its own (a lower bound)."""
+    p = problem
+    bounds: dict[str, float] = {}
+    how: dict[str, str] = {}
+    m = [s.slots for s in p.sessions]
+    cells = {k: min_cells(p, k, 1) if k not in cap.min_rooms else min_cells(p, k, cap.min_rooms[k])
+             for k in range(p.T)}
+    for rule in RULES:
+        key = rule.key
+        if not rule.active(p):
+            continue
+        w = rule.weight(p)
+        lb = 0.0
+        method = "0: can be met alone"
+        if key == "TS":
+            lb = sum(sum(sorted(p.track_session.get((k, s), 0) for s in range(p.S))[:min(cells[k], p.S)])
+                     for k in range(p.T))
+            method = "combinatorial: each track's cheapest sessions, as many as it needs at least"
+        elif key == "TR":
+            lb = sum(cells[k] * min(p.track_room.get((k, r), 0) for r in range(p.R)) for k in range(p.T))
+            method = "combinatorial: each track's fewest cells × its cheapest room"
+        elif key == "SR":
+            need = sum(cells.values())
+            lb = sum(sorted(p.session_room.get((s, r), 0) for s in range(p.S) for r in range(p.R))[:need])
+            method = "combinatorial: the cheapest session-room cells, as many as the tracks need at least"
+        elif key in ("TZ", "SS"):
+            for n, sub in enumerate(p.submissions):
+                if n in cap.unplaceable:
+                    continue
+                vals = [(p.derived.tz.get((n, s), 0) if key == "TZ" else sub.session_penalty.get(s, 0))
+                        for s in range(p.S) if m[s] >= sub.required_slots]
+                lb += sub.required_slots * min(vals)
+            method = "combinatorial: every talk in its cheapest session that can hold it"
+        elif key == "SP":
+            lb = sum(sub.required_slots * min(sub.room_penalty.get(r, 0) for r in range(p.R))
+                     for sub in p.submissions)
+            method = "combinatorial: every talk in its cheapest room"
+        elif key == "NR":
+            lb = sum(r - 1 for r in cap.min_rooms.values())
+            method = "capacity check: rooms the largest tracks need at least"
+        elif key == "PAR":
+            lb = sum(max(0, cells[k] - p.S) for k in cap.min_rooms)
+            method = "capacity check: cells beyond one per session for tracks that must run in parallel"
+        elif key == "ORD":
+            for k, subs in enumerate(p.submissions_of_track):
+                for n in subs:
+                    o = p.submissions[n].order
+                    if o is None or (o != 0 and o > len(subs)):
+                        lb += 1
+            method = "count of talks whose Order can never hold (empty/text, or beyond the track's size)"
+        elif key == "STRUCT":
+            lb = 1_000_000_000 if any(p.submissions[n].required_slots >= 2 for n in cap.unplaceable) else 0
+            method = "0 unless a multi-slot talk is longer than every session"
+        bounds[key] = float(lb * (w if rule.info.weight_cell else 1))
+        how[key] = method
+    return bounds, how
