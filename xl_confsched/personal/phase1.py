@@ -85,7 +85,7 @@ def _solver(settings_solver: str, time_limit: float, seed: int, mip: bool = True
     if settings_solver == "highs":
         return pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1, mip=mip)
     return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=1, mip=mip,
-                             options=[f"randomSeed {seed}"])
+                             options=[f"randomSeed {seed + 1}", f"randomCbcSeed {seed + 1}"])
 
 
 def _partition_model(n_items: int, columns: np.ndarray, costs: np.ndarray, binary: bool):
