@@ -88,7 +88,7 @@ def test_random_instances_against_enumeration():
                 assert f"needs at least {need:,.0f} of T&E" in msg, msg
             continue
         seen["feasible"] += 1
-        assert plan.status == "optimal"
+        assert plan.status == "optimal", (k, plan, inst)
         assert evaluate(inst, plan.x).feasible
         assert plan.objective == pytest.approx(best, abs=1e-6)
         assert lp.objective >= best - 1e-6  # the relaxation is a bound

@@ -184,7 +184,12 @@ def _solver(opts: SolveOptions, mip: bool):
     if opts.solver == "highs":
         return pulp.HiGHS(mip=mip, msg=opts.verbose, timeLimit=opts.time_limit, threads=opts.threads,
                           random_seed=opts.seed)
-    return pulp.PULP_CBC_CMD(mip=mip, msg=opts.verbose, timeLimit=opts.time_limit, threads=opts.threads,
+    # CBC is single-threaded unless told otherwise.  Passing ``-threads 1`` switches on its
+    # parallel code path, which now and then stalls on a lock for ~10 s even on a 4-variable
+    # model (seen here about 1 solve in 150; cf. coin-or/Cbc#640, coin-or/pulp#737), so the
+    # option is only passed for more than one thread.
+    threads = opts.threads if opts.threads and opts.threads > 1 else None
+    return pulp.PULP_CBC_CMD(mip=mip, msg=opts.verbose, timeLimit=opts.time_limit, threads=threads,
                              options=[f"randomSeed {opts.seed}"])
 
 
