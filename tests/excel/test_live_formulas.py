@@ -48,33 +48,6 @@ def recalc_many(paths: list[Path], out_dir: Path) -> list[Path]:
     return [out_dir / p.name for p in paths]
 
 
-@pytest.fixture(scope="module")
-def solved(tmp_path_factory):
-    """The example instance solved by the optimiser (short time limit), written with the Live checks sheet."""
-    from xl_confsched.csplib import workflow
-    from xl_confsched.csplib.template import example_workbook
-    from xl_confsched.kinds import SolveSettings
-
-    d = tmp_path_factory.mktemp("live")
-    src = Path(example_workbook(d / "example.xlsx"))
-    data = load_workbook_data(src)
-    report = workflow.solve(data, SolveSettings(time_limit=5, threads=1))
-    assert report.ok
-    problem = read_problem(data)
-    if lf.LIVE not in report.sheet_names:  # until the workflow adds it itself
-        sched = schedule_in_workbook(problem, _data_after(src, report, d))[0]
-        report.sheets.append(lf.live_checks_sheet(problem, evaluate(problem, sched)))
-    out = d / "solved.xlsx"
-    write_report_file(src, report, out)
-    return problem, out
-
-
-def _data_after(src, report, d):
-    tmp = d / "tmp.xlsx"
-    write_report_file(src, report, tmp)
-    return load_workbook_data(tmp)
-
-
 # ----------------------------------------------------------------------------- edits
 
 class Table:
