@@ -87,3 +87,28 @@ def test_live_formulas_follow_hand_edits(tmp_path):
             assert f"T&E is over budget by {-ev.remaining_te:,.0f}" in binds
             assert f"Registration is over budget by {-ev.remaining_registration:,.0f}" in binds
             assert "seat target is not met (40 seats)" in binds
+
+
+def test_empty_optional_settings_stay_empty_in_formulas(tmp_path):
+    """No maximum, no minimum and no seat target: the live check must not read them as 0."""
+    require_soffice()
+    from xl_confsched.budget import template
+    from .helpers import example_kwargs
+
+    budget = [(k, None if k in ("Minimum per flagship", "Maximum per flagship", "Flagship seat target") else v)
+              for k, v in template.EXAMPLE_BUDGET]
+    src = template.write_workbook(tmp_path / "open.xlsx", **example_kwargs(budget=budget, scenarios=[]))
+    out = tmp_path / "open_solved.xlsx"
+    report = solve_file(src, out)
+    problem, _ = read_problem(load_workbook_data(src))
+    inst = base_instance(problem)
+    assert (inst.lo, inst.hi, inst.seat_target) == (0, None, None)
+    book = load_workbook(recalc(out, tmp_path / "rc"), data_only=True)
+    ws = book["Allocation"]
+    _h, rows = _allocation(ws)
+    ev = evaluate(inst, [r["Attendees"] for r in rows])
+    assert ev.objective == pytest.approx(report.objective)
+    assert all(r["Within bounds"] == "Yes" for r in rows)
+    assert check_value(ws, "Seat target met") == "no target"
+    assert check_value(ws, "Feasible") == "Yes"
+    assert check_value(ws, "T&E spend") == pytest.approx(ev.te_spend)

@@ -174,6 +174,12 @@ def _link(ref: Optional[str], value: Any) -> Any:
     return f"={x}" if x else value
 
 
+def _link_optional(ref: Optional[str], value: Any, empty: str = '""') -> Any:
+    """A link to an input cell that may be left empty (shown as ``empty``, not as Excel's 0)."""
+    x = xref(ref)
+    return f'=IF({x}="",{empty},{x})' if x else value
+
+
 def allocation_sheet(problem: BudgetProblem, inst: Instance, attendees: list[Optional[float]],
                      lp: Optional[list[float]], origin: str) -> SheetReport:
     """The plan with live formulas.  ``origin`` says where the attendee numbers come from."""
@@ -195,8 +201,8 @@ def allocation_sheet(problem: BudgetProblem, inst: Instance, attendees: list[Opt
             f"={C['Flight per person']}+{C['Days']}*({C['Hotel per day']}+{C['Food per day']})",
             _link(c.refs.get("fee"), c.registration_fee),
             _link(c.refs.get("demand"), c.demand),
-            _link(s.refs.get("min_per_flagship"), s.min_per_flagship),
-            _link(s.refs.get("max_per_flagship"), s.max_per_flagship),
+            _link_optional(s.refs.get("min_per_flagship"), s.min_per_flagship, empty="0"),
+            _link_optional(s.refs.get("max_per_flagship"), s.max_per_flagship),
             None if not lp else round(lp[i], 4),
             _int_or_float(attendees[i]) if attendees[i] is not None else None,
             f"={C['Attendees']}*{C['T&E per person']}",
@@ -235,7 +241,7 @@ def allocation_sheet(problem: BudgetProblem, inst: Instance, attendees: list[Opt
 
     add("seats", "Flagship attendees", f"=SUM({att}{first}:{att}{last})", MONEY)
     add("target", "Flagship seat target",
-        _link(s.refs.get("seat_target"), s.seat_target) if s.seat_target is not None else None, MONEY,
+        _link_optional(s.refs.get("seat_target"), s.seat_target), MONEY,
         f"rule: Σ attendees {({'exactly': '=', 'at least': '≥', 'at most': '≤'})[s.seat_rule]} target ({s.seat_rule})")
     op = {"exactly": "=", "at least": ">=", "at most": "<="}[s.seat_rule]
     add("target_ok", "Seat target met",
