@@ -112,11 +112,13 @@ def test_seat_rule_and_missing_target(tmp_path):
 
 def test_non_flagship_cost_from_non_flagship_conferences(tmp_path):
     confs = list(template.EXAMPLE_CONFERENCES) + [("Meetup X", "NA-East", 1, 100, 5.0, "No"),
-                                                  ("Meetup Y", "NA-West", 2, 200, 5.0, "No")]
+                                                  ("Meetup Y", "NA-West", 2, 200, 5.0, "No"),
+                                                  ("Meetup Z", "LATAM", 2, 200, 5.0, "No")]  # no flight cost
     budget = [(k, v) for k, v in template.EXAMPLE_BUDGET if k != "Non-flagship seat T&E cost"]
     path = template.write_workbook(tmp_path / "nf.xlsx", **example_kwargs(conferences=confs, budget=budget))
     problem, warnings = read_problem(load_workbook_data(path))
-    assert len(problem.flagships) == 5 and len(problem.others) == 2
+    assert len(problem.flagships) == 5 and len(problem.others) == 3
+    assert any(w.where == "Conferences!B12" and "LATAM" in w.message for w in warnings)  # a warning, not an error
     expected = ((2110 + 650) + (1880 + 2 * 650)) / 2
     assert problem.settings.non_flagship_seat_cost == pytest.approx(expected)
     assert any("non-flagship" in w.message for w in warnings)

@@ -540,28 +540,31 @@ def read_problem(data: WorkbookData, log: IssueLog | None = None) -> tuple[Budge
     if confs and not flagships:
         log.error(CONFERENCES, "no conference is marked Flagship = Yes; the plan allocates seats to flagship conferences.")
     for c in confs:
+        # a flagship needs its costs; a non-flagship only to price a non-flagship seat (a warning)
+        report = log.error if c.flagship else log.warn
         f = flights.get(norm(c.region))
         if f is None:
             if flights or FLIGHTS in data:
-                log.error(c.refs["region"], f"region '{c.region}' of '{c.name}' has no flight cost on the Flights sheet; "
-                                            "add a row for it (or correct the spelling).")
+                report(c.refs["region"], f"region '{c.region}' of '{c.name}' has no flight cost on the Flights sheet; "
+                                         "add a row for it (or correct the spelling).")
         else:
             c.flight = f[0]
             c.refs["flight"] = f[1]
         p = perdiem.get(norm(c.region)) or perdiem.get("")
         if p is None:
             if perdiem:
-                log.error(c.refs["region"], f"region '{c.region}' of '{c.name}' has no hotel/food cost on the PerDiem sheet; "
-                                            "add a row for the region or one with Region 'All'.")
+                report(c.refs["region"], f"region '{c.region}' of '{c.name}' has no hotel/food cost on the PerDiem sheet; "
+                                         "add a row for the region or one with Region 'All'.")
         else:
             c.hotel, c.food = p[0], p[2]
             c.refs["hotel"], c.refs["food"] = p[1], p[3]
     scenarios = read_scenarios(data, log, [c.name for c in flagships])
     if settings is not None:
+        priced = [c for c in others if "flight" in c.refs and "hotel" in c.refs]
         if settings.non_flagship_seat_cost is None:
-            if others:
-                settings.non_flagship_seat_cost = sum(c.te_per_person for c in others) / len(others)
-                settings.non_flagship_cost_note = (f"average T&E per person of the {len(others)} non-flagship "
+            if priced:
+                settings.non_flagship_seat_cost = sum(c.te_per_person for c in priced) / len(priced)
+                settings.non_flagship_cost_note = (f"average T&E per person of the {len(priced)} non-flagship "
                                                    "conference(s) on the Conferences sheet")
                 log.warn(settings.refs.get("non_flagship_seat_cost", BUDGET),
                          f"no non-flagship seat T&E cost given: using the {settings.non_flagship_cost_note} "
