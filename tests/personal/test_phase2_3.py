@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 
 from xl_confsched.personal.evaluate import evaluate
 from xl_confsched.personal.hopping import hopping_path
