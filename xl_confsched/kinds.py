@@ -55,7 +55,7 @@ KINDS: list[WorkbookKind] = [
         title="conference schedule (CSPLib template)",
         signature=("submissions", "tracks", "sessions", "rooms", "parameters"),
         module="xl_confsched.csplib.workflow",
-        result_sheets=("Schedule", "Violations", "Achievement", "Run", "sol", "Status"),
+        result_sheets=("Schedule", "Live checks", "Violations", "Achievement", "Run", "Status"),
     ),
     WorkbookKind(
         name="talks",

@@ -14,6 +14,7 @@ from ..kinds import SolveSettings
 from ..report import Report, status_sheet
 from ..tables import WorkbookData, load_workbook_data
 from .evaluate import Evaluation, evaluate
+from .live_formulas import live_checks_sheet
 from .problem import Problem
 from .reader import read_problem_with_warnings
 from .results import (SCHEDULE, achievement_sheet, read_assignment_table, run_sheet, schedule_sheet,
@@ -54,12 +55,14 @@ def term_bounds(problem: Problem):
 
 
 def evaluation_report(problem: Problem, sched: Schedule, ev: Evaluation, source: str,
-                      warnings: list[InputIssue]) -> Report:
+                      warnings: list[InputIssue], live: bool = False) -> Report:
     bounds, methods = term_bounds(problem)
     summary = (f"Checked the schedule from {source}: objective {_n(ev.total)} "
                f"({len(ev.violations)} violation(s); all scheduled: {'yes' if ev.all_scheduled else 'no'}; "
                f"valid: {'yes' if ev.valid else 'no'}). See the sheets Violations and Achievement.")
     sheets = [violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods)]
+    if live:  # refresh the formulas' copy of the input data (they read the Schedule sheet's table)
+        sheets.append(live_checks_sheet(problem, ev))
     if warnings:
         sheets.append(status_sheet(warnings, "Warnings about the input"))
     return Report(kind="csplib", sheets=sheets, status="checked", objective=ev.total, summary=summary,
@@ -85,7 +88,8 @@ def check(data: WorkbookData) -> Report:
                       summary=f"The workbook's input is valid ({problem.N} submissions, {problem.T} tracks, "
                               f"{problem.S} sessions, {problem.R} rooms); it holds no schedule yet — Solve makes one.")
     sched, _locked, source = found
-    return evaluation_report(problem, sched, evaluate(problem, sched), source, warnings)
+    return evaluation_report(problem, sched, evaluate(problem, sched), source, warnings,
+                             live=source.startswith(SCHEDULE) and "Assignments" in source)
 
 
 def check_solution_file(data: WorkbookData, solution: str | Path) -> Report:
@@ -152,7 +156,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         ("Versions", versions()),
     ]
     notes = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
-    sheets = [schedule_sheet(problem, sched, locked), violations_sheet(problem, ev),
+    sheets = [schedule_sheet(problem, sched, locked), live_checks_sheet(problem, ev), violations_sheet(problem, ev),
               achievement_sheet(problem, ev, bounds, methods), run_sheet(items, notes)]
     if warnings:
         sheets.append(status_sheet(warnings, "Warnings about the input"))
