@@ -65,6 +65,9 @@ class ModelContext:
     x: dict[tuple[int, int], pulp.LpVariable] = field(default_factory=dict)
     xr: dict[tuple[int, int, int], pulp.LpVariable] = field(default_factory=dict)
     level: str = "session"
+    aggregate: bool = False  # identical rooms pooled into classes (search stage), see room_classes()
+    room_rep: list[int] = field(default_factory=list)  # pooled: class -> a room of the class
+    class_size: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     _n_aux: int = 0
     _cache: dict = field(default_factory=dict)
@@ -84,6 +87,12 @@ class ModelContext:
         return self.problem.submissions[n].track
 
     # ------------------------------------------------------------------ grid
+    def cell_value(self, value, k: int, s: int, r: int) -> float:
+        """A grid penalty of track k in (s, r); with rooms pooled, its least value over the rooms."""
+        if self.aggregate:
+            return value(self.problem, k, s, self.room_rep[r])
+        return value(self.problem, k, s, r)
+
     def y_items(self) -> Iterable[tuple[tuple[int, int, int], pulp.LpVariable]]:
         return self.y.items()
 
@@ -287,8 +296,17 @@ class BuiltModel:
 
 def build_model(problem: Problem, mode: str = "full", split: set[int] | None = None,
                 fixed: Schedule | None = None, start: Schedule | None = None,
-                max_changes: int | None = None) -> BuiltModel:
-    """Build the session-level model (see the module doc)."""
+                max_changes: int | None = None, one_room: bool = False,
+                aggregate: bool = False) -> BuiltModel:
+    """Build the session-level model (see the module doc).
+
+    ``aggregate``: rooms that no penalty tells apart (same track–room, session–room and
+    submission–room values) are pooled into classes: ``y[k,s,c]`` with at most |c| tracks per
+    class and session.  Every term is exact except rooms per track, counted per class (a
+    lower bound); the full model then completes that plan with rooms.  Not with split tracks.
+
+    ``one_room``: every track that can keep one room all conference long does so (a
+    stage of the full model's search: far fewer room symmetries)."""
     if mode not in MODES:
         raise ValueError(f"unknown model {mode!r}; use one of {', '.join(MODES)}")
     t0 = time.perf_counter()
@@ -296,7 +314,14 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
     S, R, T = p.S, p.R, p.T
     split = set(split or ())
     prob = pulp.LpProblem(f"csplib_{mode}", pulp.LpMinimize)
-    ctx = ModelContext(problem=p, prob=prob, mode=mode, split=split)
+    ctx = ModelContext(problem=p, prob=prob, mode=mode, split=split, aggregate=aggregate)
+    if aggregate:
+        if split:
+            raise ValueError("pooled rooms are not available with tracks that must run in parallel rooms")
+        classes = room_classes(p)
+        ctx.room_rep = [c[0] for c in classes]
+        ctx.class_size = [len(c) for c in classes]
+        R = len(classes)
     m = [sess.slots for sess in p.sessions]
     excluded = [n for n, sub in enumerate(p.submissions) if sub.required_slots > max(m)]
 
@@ -346,7 +371,7 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
         for r in range(R):
             ys = [ctx.y[(k, s, r)] for k in range(T) if (k, s, r) in ctx.y]
             if len(ys) > 1:
-                ctx.add(pulp.lpSum(ys) <= 1, f"cell_{s}_{r}")
+                ctx.add(pulp.lpSum(ys) <= (ctx.class_size[r] if aggregate else 1), f"cell_{s}_{r}")
     subs_of = p.submissions_of_track
     for k in range(T):
         for s in range(S):
@@ -368,6 +393,19 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
                     ctx.add(yv - _lin((v, 1) for v, _ in xs) <= 0)
                     for v, _ in xs:
                         ctx.add(v - yv <= 0)
+    if one_room and mode == "full":
+        for k in range(T):
+            if not ctx.standard(k):
+                continue
+            Y = []
+            for r in range(R):
+                yv = pulp.LpVariable(f"Y_{k}_{r}", cat=pulp.LpBinary)
+                ctx._cache[("Y", k, r)] = yv
+                for s in range(S):
+                    if (k, s, r) in ctx.y:
+                        ctx.add(ctx.y[(k, s, r)] <= yv)
+                Y.append(yv)
+            ctx.add(pulp.lpSum(Y) == 1, f"oneroom_{k}")
     # pinned: grid cells and placed submissions
     for (s, r), k in fixed_grid.items():
         if (k, s, r) in ctx.y:
@@ -434,6 +472,18 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
     constant = float(prob.objective.constant) if prob.objective is not None else 0.0
     return BuiltModel(ctx=ctx, prob=prob, terms=terms, slack=dict(slack), constant=constant,
                       build_seconds=time.perf_counter() - t0, excluded=excluded)
+
+
+def room_classes(problem: Problem) -> list[list[int]]:
+    """Rooms grouped by identical penalty columns (track–room, session–room, submission–room)."""
+    p = problem
+    groups: dict[tuple, list[int]] = {}
+    for r in range(p.R):
+        sig = (tuple(p.track_room.get((k, r), 0) for k in range(p.T))
+               + tuple(p.session_room.get((s, r), 0) for s in range(p.S))
+               + tuple(sub.room_penalty.get(r, 0) for sub in p.submissions))
+        groups.setdefault(sig, []).append(r)
+    return list(groups.values())
 
 
 def _rule(key):

@@ -29,7 +29,7 @@ import pulp
 from ..kinds import SolveSettings
 from .capacity import CapacityReport, check_capacity, min_cells
 from .cbc_runner import cbc_version, solve_cbc
-from .model import BIG, BuiltModel, build_model, session_solution, set_start_values
+from .model import BIG, BuiltModel, build_model, room_classes, session_solution, set_start_values
 from .problem import Problem
 from .rules import RULES
 from .schedule import Schedule
@@ -124,14 +124,25 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                 pass
         obj_raw = pulp.value(built.prob.objective) if has else None
     else:
-        run = solve_cbc(built.prob, limit, seed=settings.seed, threads=threads, warm_start=warm, progress=progress,
-                        verbose=settings.verbose, constant=built.constant)
-        solve_s = run.seconds
+        staged = (mode == "full" and not cap.must_split and fixed is None and max_changes is None
+                  and start is None)
+        bound_a = None
+        t_used = 0.0
+        if staged:
+            bound_a, t_used = _stage_sessions_then_rooms(problem, built, limit, settings, progress, notes)
+            warm = bound_a is not None and any(v.varValue is not None for v in built.ctx.y.values())
+        run = solve_cbc(built.prob, max(1.0, limit - t_used), seed=settings.seed, threads=threads,
+                        warm_start=warm, progress=progress, verbose=settings.verbose, constant=built.constant)
+        solve_s = run.seconds + t_used
         has, proven, interrupted = run.has_solution, run.proven_optimal, run.interrupted
         bound = run.bound + built.constant if run.bound is not None else None
+        if bound_a is not None:
+            bound = max(bound, bound_a) if bound is not None else bound_a
         version = run.version or cbc_version()
         solver_status = run.result
         obj_raw = pulp.value(built.prob.objective) if has else None
+        if has and bound is not None and obj_raw is not None and obj_raw <= bound + 1e-6:
+            proven = True
     result = SolveResult(schedule=None, status="no schedule", objective=None, best_bound=bound, gap=None,
                          build_seconds=built.build_seconds, solve_seconds=solve_s, n_variables=built.n_variables,
                          n_constraints=built.n_constraints, solver=solver, solver_version=version, model=mode,
@@ -187,6 +198,61 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     if progress:
         progress(f"done in {time.perf_counter() - t_all:.1f}s: {result.status}, objective {result.objective}")
     return result
+
+
+def _stage_sessions_then_rooms(problem: Problem, built: BuiltModel, limit: float, settings: SolveSettings,
+                               progress, notes: list[str]) -> tuple[float | None, float]:
+    """Search stage of the full model: sessions with pooled identical rooms, then rooms for that plan.
+
+    Leaves the full model's variables at the staged schedule's values (a warm start) and
+    returns (lower bound from the pooled model, seconds used).  The pooled model relaxes
+    identical rooms (rooms per track counted per class of rooms), so its bound is a valid
+    lower bound of the full model."""
+    t0 = time.perf_counter()
+    agg = build_model(problem, "full", aggregate=True)
+    t_a = 0.45 * limit
+    if progress:
+        progress(f"stage 1: sessions with pooled rooms ({agg.n_variables:,} variables), up to {t_a:.0f}s")
+    run_a = solve_cbc(agg.prob, t_a, seed=settings.seed, threads=settings.threads or 1,
+                      progress=progress, constant=agg.constant)
+    if not run_a.has_solution:
+        return None, time.perf_counter() - t0
+    bound_a = (run_a.bound + agg.constant) if run_a.bound is not None else None
+    if run_a.proven_optimal:
+        bound_a = pulp.value(agg.prob.objective)
+    ctx, actx = built.ctx, agg.ctx
+    classes = room_classes(problem)
+    allowed = set()
+    for (k, s, c), v in actx.y.items():
+        if round(v.varValue or 0):
+            allowed.update((k, s, r) for r in classes[c])
+    saved = []
+    for (n, s), v in ctx.x.items():
+        saved.append((v, v.lowBound, v.upBound))
+        val = round(actx.x[(n, s)].varValue or 0) if (n, s) in actx.x else 0
+        v.lowBound = v.upBound = val
+    for (k, s, r), v in ctx.y.items():
+        if (k, s, r) not in allowed:
+            saved.append((v, v.lowBound, v.upBound))
+            v.upBound = 0
+    t_b = max(2.0, 0.15 * limit)
+    if progress:
+        progress(f"stage 2: rooms for that session plan, up to {t_b:.0f}s")
+    try:
+        run_b = solve_cbc(built.prob, t_b, seed=settings.seed, threads=settings.threads or 1,
+                          progress=progress, constant=built.constant)
+    finally:
+        for v, lo, hi in saved:
+            v.lowBound, v.upBound = lo, hi
+    if not run_b.has_solution:
+        for v in built.prob.variables():
+            v.varValue = None
+        return bound_a, time.perf_counter() - t0
+    for v in built.prob.variables():
+        if v.varValue is not None:
+            v.setInitialValue(v.varValue)
+    notes.append("search: sessions with pooled rooms, then rooms, then the whole model from that schedule")
+    return bound_a, time.perf_counter() - t0
 
 
 def _tight_value(built: BuiltModel, obj_raw: float | None) -> float:

@@ -25,7 +25,7 @@ class _GridPenalty(Rule):
         """Raw = Σ value(k, s, r)·y[k,s,r] over the grid variables."""
         terms = []
         for (k, s, r), v in ctx.y_items():
-            c = self.value(ctx.problem, k, s, r)
+            c = ctx.cell_value(self.value, k, s, r)
             if c:
                 terms.append(c * v)
         return _sum(terms)
