@@ -1,6 +1,6 @@
 """Regenerate the shipped workbooks from the project's own template code.
 
-    python workbook_templates/generate.py
+    python workbook_templates/generate.py [KIND ...]     # e.g. csplib talks; default: all
 
 Each planning model provides ``xl_confsched.<kind>.template`` with
 ``blank_workbook(path)`` and ``example_workbook(path)``; this writes
@@ -21,8 +21,10 @@ from xl_confsched.kinds import KINDS  # noqa: E402
 NAMES = {"csplib": "conference"}
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
     for kind in KINDS:
+        if only and kind.name not in only:
+            continue
         try:
             mod = importlib.import_module(f"xl_confsched.{kind.name}.template")
         except ModuleNotFoundError:
@@ -35,4 +37,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

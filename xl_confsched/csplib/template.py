@@ -101,9 +101,22 @@ SHEET_ORDER = ["parameters", "submissions", "tracks", "sessions", "rooms", "trac
                "tracks_rooms|penalty", "similar tracks", "sessions_rooms|penalty"]
 
 
-def write_sheets(rows_by_sheet: dict[str, list[list[Any]]], path: str | Path, instructions: bool = False) -> Path:
+TABLES = {"submissions": "submissions", "tracks": "tracks", "sessions": "sessions", "rooms": "rooms"}
+INPUT_FILL = "FFF2CC"  # input cells: light yellow; result/formula cells are never filled this way
+TIMEZONES = ",".join([f"GMT-{i}" for i in range(12, 0, -1)] + ["GMT+0"] + [f"GMT+{i}" for i in range(1, 13)])
+
+
+def write_sheets(rows_by_sheet: dict[str, list[list[Any]]], path: str | Path, instructions: bool = False,
+                 styled: bool = False) -> Path:
+    """Write the sheets; ``styled`` adds what an organiser's template needs.
+
+    Styled templates get Excel Tables for the list sheets (named like the sheets, so the
+    add-in finds them wherever they are moved), drop-down lists for track / session /
+    room / time-zone cells, whole-number and number validation for slots, orders,
+    weights and penalties, and input cells painted apart from everything computed.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -114,6 +127,7 @@ def write_sheets(rows_by_sheet: dict[str, list[list[Any]]], path: str | Path, in
         ws["A1"].font = Font(bold=True, size=14)
         ws.column_dimensions["A"].width = 110
     order = [s for s in SHEET_ORDER if s in rows_by_sheet] + [s for s in rows_by_sheet if s not in SHEET_ORDER]
+    fill = PatternFill("solid", fgColor=INPUT_FILL)
     for name in order:
         ws = wb.create_sheet(name)
         for row in rows_by_sheet[name]:
@@ -126,14 +140,80 @@ def write_sheets(rows_by_sheet: dict[str, list[list[Any]]], path: str | Path, in
                     c.number_format = "hh:mm"
                 elif isinstance(c.value, (dt.date, dt.datetime)):
                     c.number_format = "mm/dd/yyyy"
+        if styled:
+            _style_sheet(ws, name, rows_by_sheet, fill)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
 
 
-def write_instance(spec: InstanceSpec, path: str | Path, instructions: bool = False) -> Path:
-    return write_sheets(sheets(spec), path, instructions=instructions)
+def _style_sheet(ws, name: str, rows_by_sheet: dict[str, list[list[Any]]], fill) -> None:
+    from openpyxl.utils import get_column_letter as L
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    rows = rows_by_sheet[name]
+    width = max(len(r) for r in rows)
+    spare = 200  # validation and input styling reach below the data for rows the organiser adds
+    last = len(rows) + spare
+    n_tracks = len(rows_by_sheet["tracks"]) - 1
+
+    def paint(c1: int, r1: int, c2: int, r2: int) -> None:
+        for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
+            for c in row:
+                c.fill = fill
+
+    def validate(kind: str, ref: str, prompt: str, **kw) -> None:
+        dv = DataValidation(type=kind, allow_blank=True, showErrorMessage=True, error=prompt,
+                            errorTitle="xl_confsched", prompt=prompt, showInputMessage=True, **kw)
+        for part in ref.split():
+            dv.add(part)
+        ws.add_data_validation(dv)
+
+    if name in TABLES and len(rows) >= 2:
+        t = Table(displayName=TABLES[name], ref=f"A1:{L(width)}{len(rows)}")
+        t.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+        ws.add_table(t)
+    for j in range(1, width + 1):
+        ws.column_dimensions[L(j)].width = 16 if j > 1 else 18
+    tracks_list = f"tracks!$A$2:$A${1 + n_tracks + spare}"
+    if name == "submissions":
+        paint(1, 2, width, len(rows))
+        validate("list", f"B2:B{last}", "Choose a track from the tracks sheet.", formula1=tracks_list)
+        validate("whole", f"C2:C{last}", "Required time slots: a whole number from 1 to the longest session.",
+                 operator="between", formula1="1", formula2="99")
+        validate("whole", f"D2:D{last}", "Order within the track: 0 (any) or 1, 2, 3, ...",
+                 operator="greaterThanOrEqual", formula1="0")
+        validate("list", f"E2:E{last}", "Time zone of the presenter: GMT-12 ... GMT+12.", formula1=f'"{TIMEZONES}"')
+        validate("decimal", f"H2:{L(width)}{last}", "A penalty (a number); leave empty for none.",
+                 operator="greaterThanOrEqual", formula1="-1000000000")
+        ws.column_dimensions["F"].width = 30
+        ws.column_dimensions["G"].width = 30
+    elif name in ("tracks", "sessions", "rooms"):
+        paint(1, 2, width, len(rows))
+        if name == "sessions":
+            validate("whole", f"B2:B{last}", "Number of time slots in the session (1 or more).",
+                     operator="greaterThanOrEqual", formula1="1")
+            validate("time", f"D2:E{last}", "A time of day, e.g. 09:30.", operator="between",
+                     formula1="0", formula2="0.999988")
+    elif name == "parameters":
+        for ref in ("B2", "B4", "B5", "B7", "B8", "B9", "B11"):
+            ws[ref].fill = fill
+        paint(5, 2, 5, 17)
+        validate("list", "B2", "The conference's time zone: GMT-12 ... GMT+12.", formula1=f'"{TIMEZONES}"')
+        validate("whole", "B9 B11 E2:E17", "A whole number (a weight of 0 switches the term off).",
+                 operator="between", formula1="-1000000000", formula2="1000000000")
+        ws.column_dimensions["A"].width = 30
+        ws.column_dimensions["D"].width = 40
+    elif name.endswith("|penalty") or name == "similar tracks":
+        paint(2, 2, width, len(rows))
+        validate("decimal", f"B2:{L(width)}{len(rows)}", "A penalty (a number); leave empty for none.",
+                 operator="greaterThanOrEqual", formula1="-1000000000")
+
+
+def write_instance(spec: InstanceSpec, path: str | Path, instructions: bool = False, styled: bool = False) -> Path:
+    return write_sheets(sheets(spec), path, instructions=instructions, styled=styled)
 
 
 INSTRUCTIONS = [
@@ -217,8 +297,8 @@ def blank_spec() -> InstanceSpec:
 
 
 def example_workbook(path: str | Path) -> Path:
-    return write_instance(example_spec(), path, instructions=True)
+    return write_instance(example_spec(), path, instructions=True, styled=True)
 
 
 def blank_workbook(path: str | Path) -> Path:
-    return write_instance(blank_spec(), path, instructions=True)
+    return write_instance(blank_spec(), path, instructions=True, styled=True)
