@@ -39,7 +39,8 @@ from typing import Any, Callable, Iterable
 import xlwings as xw
 
 from .errors import InputError, InputIssue
-from .kinds import KINDS, SolveSettings, WorkbookKind, detect_kind, kind_by_name, unknown_kind_message
+from .kinds import (KINDS, SolveSettings, WorkbookKind, detect_kind, expected_table_names, kind_by_name,
+                    normalise_name, unknown_kind_message)
 from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
 from .tables import Table, WorkbookData, is_blank
 
@@ -131,24 +132,6 @@ def sheet_table(sheet: xw.Sheet) -> Table:
     t = range_table(rng, sheet.name, trim=True)
     t.origin_row, t.origin_col = 1, 1
     return t
-
-
-def normalise_name(name: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
-
-
-def expected_table_names() -> list[str]:
-    """Input sheet names the kinds know (signatures and, where a reader lists them, all its sheets)."""
-    names: list[str] = []
-    for kind in KINDS:
-        names.extend(kind.signature)
-        pkg = kind.module.rsplit(".", 1)[0]
-        try:
-            reader = importlib.import_module(pkg + ".reader")
-        except Exception:  # noqa: BLE001 - kind not written yet / optional
-            continue
-        names.extend(s for s in getattr(reader, "SHEETS", []) if isinstance(s, str))
-    return list(dict.fromkeys(names))
 
 
 def _tables_of(sheet: xw.Sheet) -> list[tuple[str, xw.Range]]:

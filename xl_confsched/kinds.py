@@ -10,6 +10,7 @@ which take a :class:`~xl_confsched.tables.WorkbookData` and return a
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -106,3 +107,22 @@ def unknown_kind_message(data: WorkbookData) -> str:
         lines.append(f"  - a {k.title} needs the sheets {', '.join(k.signature)} (missing: {', '.join(missing)})")
     lines.append("Start from a template: `xl-confsched new --kind KIND OUT.xlsx`.")
     return "\n".join(lines)
+
+
+def normalise_name(name: str) -> str:
+    """Sheet / Table / defined-name key: lower case, runs of other characters as ``_``."""
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+def expected_table_names() -> list[str]:
+    """Input sheet names the kinds know (signatures and, where a reader lists them, all its sheets)."""
+    names: list[str] = []
+    for kind in KINDS:
+        names.extend(kind.signature)
+        pkg = kind.module.rsplit(".", 1)[0]
+        try:
+            reader = importlib.import_module(pkg + ".reader")
+        except Exception:  # noqa: BLE001 - kind not written yet / optional
+            continue
+        names.extend(s for s in getattr(reader, "SHEETS", []) if isinstance(s, str))
+    return list(dict.fromkeys(names))

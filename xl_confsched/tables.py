@@ -110,15 +110,52 @@ def table_from_worksheet(ws) -> Table:
     return Table(sheet=ws.title, rows=rows)
 
 
+def table_from_range(ws, ref: str) -> Table:
+    """The values of ``ref`` (e.g. ``"C3:H40"``) on ``ws``, keeping their true cell position."""
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    rows = [list(r) for r in ws.iter_rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col,
+                                          values_only=True)]
+    while rows and all(is_blank(v) for v in rows[-1]):
+        rows.pop()
+    return Table(sheet=ws.title, rows=rows, origin_row=min_row, origin_col=min_col)
+
+
 def load_workbook_data(path: str | Path) -> WorkbookData:
-    """Load every sheet (cached formula values) of an ``.xlsx``/``.xlsm`` file."""
+    """Load every sheet (cached formula values) of an ``.xlsx``/``.xlsm`` file.
+
+    As in Excel (``xl_confsched.excel.read_book``), an Excel Table or a workbook-level
+    defined name named like an input sheet (``similar_tracks`` for ``similar tracks``)
+    replaces that sheet's used range, wherever the organiser put it; a Table wins over a
+    defined name.
+    """
     from openpyxl import load_workbook
+
+    from .kinds import expected_table_names, normalise_name
 
     wb = load_workbook(Path(path), data_only=True, read_only=False)
     try:
         data = WorkbookData(source=str(path))
         for ws in wb.worksheets:
             data.tables[ws.title] = table_from_worksheet(ws)
+        keys = {normalise_name(k): k for k in expected_table_names()}
+        keys.update({normalise_name(k): k for k in data.tables})
+        found: list[tuple[str, object, str]] = []
+        for name, dn in wb.defined_names.items():
+            try:
+                dests = list(dn.destinations)
+            except Exception:  # noqa: BLE001 - a constant or formula, not a range
+                continue
+            if len(dests) == 1 and dests[0][0] in wb.sheetnames:
+                found.append((name, wb[dests[0][0]], dests[0][1]))
+        for ws in wb.worksheets:
+            for tname, tref in ws.tables.items():
+                found.append((tname, ws, tref if isinstance(tref, str) else tref.ref))
+        for name, ws, ref in found:
+            key = keys.get(normalise_name(name))
+            if key is not None:
+                data.tables[key] = table_from_range(ws, ref)
         return data
     finally:
         wb.close()

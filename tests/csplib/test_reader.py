@@ -66,3 +66,28 @@ def test_cell_parsers():
     assert parse_number(None) == 0 and parse_number("") == 0 and parse_number(2.5) == 2.5
     assert parse_number(" ") is None and parse_number("abc") is None
     assert split_names("A, B") == ["A", "B"] and split_names(" A ,B,, ") == ["A", "B"] and split_names(None) == []
+
+
+def test_tables_and_named_ranges_anywhere(tmp_path):
+    """An input table moved to another sheet under a defined name is found, and messages name its cells."""
+    from openpyxl import load_workbook
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from xl_confsched.errors import InputError
+
+    wb = load_workbook(example_workbook(tmp_path / "ex.xlsx"))
+    rows = [list(r) for r in wb["similar tracks"].iter_rows(values_only=True)]
+    del wb["similar tracks"]
+    ws = wb.create_sheet("Matrices")
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            ws.cell(row=5 + i, column=3 + j, value=v)
+    wb.defined_names["similar_tracks"] = DefinedName("similar_tracks", attr_text="Matrices!$C$5:$I$11")
+    wb.save(tmp_path / "moved.xlsx")
+    p, _ = read_problem_with_warnings(load_workbook_data(tmp_path / "moved.xlsx"))
+    assert p.similar[(p.track_index["Scheduling"], p.track_index["Timetabling"])] == 20
+    ws["E6"] = "very"  # row Scheduling (C6), column Routing (E)
+    wb.save(tmp_path / "moved_bad.xlsx")
+    with pytest.raises(InputError) as exc:
+        read_problem_with_warnings(load_workbook_data(tmp_path / "moved_bad.xlsx"))
+    assert [e.where for e in exc.value.errors] == ["Matrices!E6"]
