@@ -239,10 +239,13 @@ class BlockModel:
         art = 1e6
         for sched in start:
             if sched:
-                art = min(art, max(1.0, sum(self.block_cost(b) for _, b in self.split(sched))))
+                art = min(art, 10 * max(1.0, sum(self.block_cost(b) for _, b in self.split(sched))))
 
         for i in range(self.T):  # artificial columns keep the LP feasible
-            h.addCol(art, 0.0, inf, 1, np.array([i], dtype=np.int32), np.array([1.0]))
+            # a real one-talk block at a prohibitive cost: dominated, so the LP is not weakened
+            g0 = max(range(G), key=lambda g: self.seg_len[g])
+            h.addCol(art, 0.0, inf, 2, np.array([i, self.T + g0], dtype=np.int32),
+                     np.array([1.0, float(self.d[i])]))
             cols.append((-1, ()))
 
         def add(g: int, b: Block) -> bool:
