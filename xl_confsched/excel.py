@@ -42,7 +42,7 @@ from .errors import InputError, InputIssue
 from .kinds import (KINDS, SolveSettings, WorkbookKind, detect_kind, expected_table_names, kind_by_name,
                     normalise_name, unknown_kind_message)
 from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
-from .tables import Table, WorkbookData, is_blank
+from .tables import Table, WorkbookData, trim_rows
 
 TITLE = "Conference"
 SETTING_PREFIX = "xlcs_"
@@ -103,24 +103,11 @@ def _grid(value: Any) -> list[list[Any]]:
     return [list(r) for r in value]
 
 
-def _trim(rows: list[list[Any]]) -> list[list[Any]]:
-    width = 0
-    for r in rows:
-        for j in range(len(r) - 1, -1, -1):
-            if not is_blank(r[j]):
-                width = max(width, j + 1)
-                break
-    rows = [list(r[:width]) + [None] * (width - len(r[:width])) for r in rows]
-    while rows and all(is_blank(v) for v in rows[-1]):
-        rows.pop()
-    return rows
-
-
 def range_table(rng: xw.Range, name: str | None = None, trim: bool = False) -> Table:
     """A :class:`Table` of a range's values, keeping the range's true origin."""
     rows = [[_clean(v) for v in r] for r in _grid(rng.options(ndim=2).value)]
     if trim:
-        rows = _trim(rows)
+        rows = trim_rows(rows)
     return Table(sheet=name or rng.sheet.name, rows=rows, origin_row=rng.row, origin_col=rng.column)
 
 

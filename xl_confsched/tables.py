@@ -94,10 +94,8 @@ class WorkbookData:
         return list(self.tables)
 
 
-def table_from_worksheet(ws) -> Table:
-    """Read an openpyxl worksheet's used range, anchored at A1."""
-    rows = [list(row) for row in ws.iter_rows(values_only=True)]
-    # drop trailing empty columns
+def trim_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Drop trailing empty columns and rows; pad every row to the same width."""
     width = 0
     for r in rows:
         for j in range(len(r) - 1, -1, -1):
@@ -107,7 +105,12 @@ def table_from_worksheet(ws) -> Table:
     rows = [list(r[:width]) + [None] * (width - len(r[:width])) for r in rows]
     while rows and all(is_blank(v) for v in rows[-1]):
         rows.pop()
-    return Table(sheet=ws.title, rows=rows)
+    return rows
+
+
+def table_from_worksheet(ws) -> Table:
+    """Read an openpyxl worksheet's used range, anchored at A1."""
+    return Table(sheet=ws.title, rows=trim_rows([list(row) for row in ws.iter_rows(values_only=True)]))
 
 
 def table_from_range(ws, ref: str) -> Table:

@@ -18,6 +18,7 @@ import re
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -45,6 +46,7 @@ class CbcRun:
     proven_optimal: bool = False
     infeasible: bool = False
     interrupted: bool = False
+    timed_out: bool = False  # stopped by the watchdog after overrunning its time limit
     objective: float | None = None  # without the objective constant
     bound: float | None = None
     seconds: float = 0.0
@@ -74,8 +76,12 @@ def solve_cbc(prob: pulp.LpProblem, time_limit: float, seed: int = 0, threads: i
     if warm_start:
         cmd.writesol(mst, prob, vs, vnames, cnames)
         args += ["-mips", mst]
-    args += ["-sec", f"{max(0.1, time_limit):.2f}", "-timeMode", "elapsed", "-threads", str(threads),
-             "-randomSeed", str(seed + 1), "-randomCbcSeed", str(seed + 1)]
+    args += ["-sec", f"{max(0.1, time_limit):.2f}", "-timeMode", "elapsed"]
+    if threads and threads > 1:
+        # "-threads 1" switches CBC's parallel mode on with one thread, which now and then stalls
+        # for seconds past its time limit (coin-or/Cbc#640); one thread is CBC's default anyway
+        args += ["-threads", str(threads)]
+    args += ["-randomSeed", str(seed + 1), "-randomCbcSeed", str(seed + 1)]
     if gap_abs is not None:
         args += ["-allow", str(gap_abs)]
     args += ["-solve", "-printingOptions", "all", "-solution", sol]
@@ -94,6 +100,27 @@ def solve_cbc(prob: pulp.LpProblem, time_limit: float, seed: int = 0, threads: i
                                 text=True, bufsize=1, start_new_session=True)
         stream = proc.stdout
     last_report = -1.0
+    # CBC checks its time limit only between phases: on large models its root processing can run
+    # far past it.  A watchdog asks it to stop (SIGINT: it keeps and writes its best solution) a
+    # little after the limit, and kills it if it still does not stop.
+    grace = max(1.0, 0.05 * time_limit)
+
+    def _stop():
+        if proc.poll() is None:
+            run.timed_out = True
+            try:
+                proc.send_signal(signal.SIGINT)
+            except ProcessLookupError:  # pragma: no cover
+                pass
+
+    def _kill():
+        if proc.poll() is None:
+            proc.kill()
+
+    watchdogs = [threading.Timer(time_limit + grace, _stop), threading.Timer(time_limit + grace + 10.0, _kill)]
+    for w in watchdogs:
+        w.daemon = True
+        w.start()
 
     def report(msg: str) -> None:
         nonlocal last_report
@@ -198,6 +225,8 @@ def solve_cbc(prob: pulp.LpProblem, time_limit: float, seed: int = 0, threads: i
             run.bound = run.objective
         return run
     finally:
+        for w in watchdogs:
+            w.cancel()
         if proc.poll() is None:  # pragma: no cover - only after an unexpected error
             proc.kill()
         for f in (mps, sol, mst):

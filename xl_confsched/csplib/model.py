@@ -397,15 +397,7 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
         for k in range(T):
             if not ctx.standard(k):
                 continue
-            Y = []
-            for r in range(R):
-                yv = pulp.LpVariable(f"Y_{k}_{r}", cat=pulp.LpBinary)
-                ctx._cache[("Y", k, r)] = yv
-                for s in range(S):
-                    if (k, s, r) in ctx.y:
-                        ctx.add(ctx.y[(k, s, r)] <= yv)
-                Y.append(yv)
-            ctx.add(pulp.lpSum(Y) == 1, f"oneroom_{k}")
+            ctx.add(pulp.lpSum(_room_indicators(ctx, k)) == 1, f"oneroom_{k}")
     # pinned: grid cells and placed submissions
     for (s, r), k in fixed_grid.items():
         if (k, s, r) in ctx.y:
@@ -486,6 +478,20 @@ def room_classes(problem: Problem) -> list[list[int]]:
     return list(groups.values())
 
 
+def _room_indicators(ctx: ModelContext, k: int) -> list[pulp.LpVariable]:
+    """Binary Y[k,r] ≥ y[k,s,r] for every session: track k uses room r somewhere."""
+    p = ctx.problem
+    Y = []
+    for r in range(p.R):
+        yv = pulp.LpVariable(f"Y_{k}_{r}", cat=pulp.LpBinary)
+        ctx._cache[("Y", k, r)] = yv
+        for s in range(p.S):
+            if (k, s, r) in ctx.y:
+                ctx.add(ctx.y[(k, s, r)] <= yv)
+        Y.append(yv)
+    return Y
+
+
 def _rule(key):
     from .rules import RULE_BY_KEY
 
@@ -499,14 +505,7 @@ def _paper_hard_rules(ctx: ModelContext, slack: dict, extended: bool) -> None:
     d = p.derived
     # one room per track: Σ_r Y[k,r] ≥ 1, every extra room is a slack
     for k in range(T):
-        Y = []
-        for r in range(R):
-            yv = pulp.LpVariable(f"Y_{k}_{r}", cat=pulp.LpBinary)
-            ctx._cache[("Y", k, r)] = yv
-            for s in range(S):
-                if (k, s, r) in ctx.y:
-                    ctx.add(ctx.y[(k, s, r)] <= yv)
-            Y.append(yv)
+        Y = _room_indicators(ctx, k)
         e = ctx.aux(f"nr_{k}", 0, R)
         ctx.add(pulp.lpSum(Y) - 1 <= e)
         ctx.add(pulp.lpSum(Y) >= 1)

@@ -33,6 +33,7 @@ from .model import BIG, BuiltModel, build_model, room_classes, session_solution,
 from .problem import Problem
 from .rules import RULES
 from .schedule import Schedule
+from .search import apply_values, current_values, greedy_start, improve, int_vars, model_value
 from .timeslots import assign_timeslots
 
 
@@ -128,14 +129,28 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                 pass
         obj_raw = pulp.value(built.prob.objective) if has else None
     else:
+        # pooling identical rooms pays only when it removes many rooms (GECCO-like instances)
         staged = (mode == "full" and not cap.must_split and fixed is None and max_changes is None
-                  and start is None)
+                  and start is None and len(room_classes(problem)) <= 0.6 * problem.R)
         bound_a = None
         t_used = 0.0
         if staged:
             bound_a, t_used = _stage_sessions_then_rooms(problem, built, limit, settings, progress, notes)
             warm = bound_a is not None and any(v.varValue is not None for v in built.ctx.y.values())
-        run = solve_cbc(built.prob, max(1.0, deadline - time.perf_counter()), seed=settings.seed, threads=threads,
+        greedy = None
+        if not warm and fixed is None and start is None:
+            greedy = greedy_start(built)
+            if greedy is not None:
+                apply_values(built, greedy)
+                warm = True
+                notes.append("search: a greedy schedule (tracks packed into runs of sessions) as the start")
+        t_cbc = max(1.0, deadline - time.perf_counter())
+        # with a start schedule, CBC gets part of the time (for its bound); the large neighbourhood
+        # search around the incumbent gets the rest
+        lns_ok = fixed is None and max_changes is None
+        if lns_ok and warm and t_cbc > 8:
+            t_cbc = max(4.0, 0.35 * t_cbc)
+        run = solve_cbc(built.prob, t_cbc, seed=settings.seed, threads=threads,
                         warm_start=warm, progress=progress, verbose=settings.verbose, constant=built.constant)
         solve_s = run.seconds + t_used
         has, proven, interrupted = run.has_solution, run.proven_optimal, run.interrupted
@@ -147,12 +162,44 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         obj_raw = pulp.value(built.prob.objective) if has else None
         if has and bound is not None and obj_raw is not None and obj_raw <= bound + 1e-6:
             proven = True
+        if lns_ok and not proven and not interrupted and deadline - time.perf_counter() > 3:
+            values = current_values(built) if has else None
+            inc = obj_raw
+            if values is None and greedy is not None:
+                values = greedy
+                inc = model_value(built, greedy)
+            if values is not None and inc is not None:
+                if progress:
+                    progress(f"neighbourhood search from {inc:,.0f} until the time limit")
+                # leave time for the exact model value of the result and the time-slot phase
+                lns_deadline = deadline - 1.0 - built.n_variables / 20000 - min(10.0, settings.time_limit / 20)
+                try:
+                    values, inc, n_imp = improve(built, values, inc, lns_deadline, seed=settings.seed,
+                                                 progress=progress)
+                except KeyboardInterrupt:
+                    interrupted = True
+                    n_imp = 0
+                apply_values(built, values)
+                for v in int_vars(built):
+                    v.varValue = values.get(v.name, 0)
+                has, obj_raw = True, inc
+                notes.append(f"large neighbourhood search: {n_imp} improvement(s)")
+                if bound is not None and obj_raw <= bound + 1e-6:
+                    proven = True
+                else:
+                    proven = False
+                    solver_status = "best schedule of the neighbourhood search at the time limit"
     result = SolveResult(schedule=None, status="no schedule", objective=None, best_bound=bound, gap=None,
                          build_seconds=built.build_seconds, solve_seconds=solve_s, n_variables=built.n_variables,
                          n_constraints=built.n_constraints, solver=solver, solver_version=version, model=mode,
                          time_limit=float(settings.time_limit), capacity_messages=list(cap.messages), notes=notes,
                          interrupted=interrupted, solver_status=solver_status)
     result.term_bounds, result.term_bound_method = term_bounds(problem, cap)
+    if mode == "full":
+        # every term is ≥ its own bound, so their sum bounds the total (and beats a weak LP bound)
+        floor = sum(result.term_bounds.values())
+        bound = floor if bound is None else max(bound, floor)
+        result.best_bound = bound
     result.solve_seconds = time.perf_counter() - t_solve0
     if interrupted:
         notes.append("stopped by Ctrl-C: the best schedule found so far is returned")
@@ -174,7 +221,11 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     result.slot_objective = slots.objective
     # the model's own value: session model (with its tight auxiliaries) + slot phase
     if mode == "full":
-        tight = obj_raw if proven else _tight_value(built, obj_raw)
+        # a time-limited incumbent may leave an auxiliary above its least value: re-solve with the
+        # grid and the session choices fixed to get the schedule's exact model value
+        values = current_values(built)
+        tight = obj_raw if proven or values is None else (model_value(built, values) or obj_raw)
+        apply_values(built, values or {})
         result.objective = tight + slots.objective
     else:
         result.objective = obj_raw
@@ -213,7 +264,7 @@ def _stage_sessions_then_rooms(problem: Problem, built: BuiltModel, limit: float
     lower bound of the full model."""
     t0 = time.perf_counter()
     agg = build_model(problem, "full", aggregate=True)
-    t_a = 0.45 * limit
+    t_a = 0.25 * limit
     if progress:
         progress(f"stage 1: sessions with pooled rooms ({agg.n_variables:,} variables), up to {t_a:.0f}s")
     run_a = solve_cbc(agg.prob, t_a, seed=settings.seed, threads=settings.threads or 1,
@@ -238,7 +289,7 @@ def _stage_sessions_then_rooms(problem: Problem, built: BuiltModel, limit: float
         if (k, s, r) not in allowed:
             saved.append((v, v.lowBound, v.upBound))
             v.upBound = 0
-    t_b = max(2.0, 0.15 * limit)
+    t_b = max(2.0, 0.08 * limit)
     if progress:
         progress(f"stage 2: rooms for that session plan, up to {t_b:.0f}s")
     try:
@@ -256,30 +307,6 @@ def _stage_sessions_then_rooms(problem: Problem, built: BuiltModel, limit: float
             v.setInitialValue(v.varValue)
     notes.append("search: sessions with pooled rooms, then rooms, then the whole model from that schedule")
     return bound_a, time.perf_counter() - t0
-
-
-def _tight_value(built: BuiltModel, obj_raw: float | None) -> float:
-    """The objective with every auxiliary at its tightest value for the chosen grid and sessions.
-
-    A time-limited incumbent may leave an auxiliary (a product, the consecutive-track
-    flag, an order indicator) above its least value; re-solving with the grid and the
-    session choices fixed gives the schedule's exact model value."""
-    ctx = built.ctx
-    ints = list(ctx.y.values()) + list(ctx.x.values()) + list(ctx.xr.values())
-    saved = [(v, v.lowBound, v.upBound) for v in ints]
-    try:
-        for v in ints:
-            val = round(v.varValue or 0)
-            v.lowBound = val
-            v.upBound = val
-        built.prob.solve(pulp.PULP_CBC_CMD(msg=False, threads=1, timeLimit=30))
-        if built.prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            return float(pulp.value(built.prob.objective))
-        return float(obj_raw or 0.0)
-    finally:
-        for v, lo, hi in saved:
-            v.lowBound = lo
-            v.upBound = hi
 
 
 def _highs_version() -> str:

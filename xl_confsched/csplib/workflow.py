@@ -137,12 +137,13 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         bounds, methods = term_bounds(problem)
     gap = getattr(result, "gap", None)
     items = [
-        ("Solver", getattr(result, "solver", settings.solver)),
+        ("Solver", f"{getattr(result, 'solver', settings.solver)} {getattr(result, 'solver_version', '')}".strip()),
+        ("Solver's own status", getattr(result, "solver_status", "")),
         ("Model", settings.model or "full"),
         ("Status", result.status),
         ("Objective (evaluator)", _n(ev.total)),
         ("Model objective", _n(getattr(result, "objective", None))),
-        ("Best bound", _n(getattr(result, "bound", None))),
+        ("Best bound", _n(getattr(result, "best_bound", None))),
         ("Gap", f"{gap:.2%}" if isinstance(gap, (int, float)) else gap),
         ("Variables", getattr(result, "n_variables", None)),
         ("Constraints", getattr(result, "n_constraints", None)),
@@ -156,8 +157,9 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         ("Versions", versions()),
     ]
     notes = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
+    run_notes = notes + [n for n in getattr(result, "notes", []) or [] if n not in notes]
     sheets = [schedule_sheet(problem, sched, locked), live_checks_sheet(problem, ev), violations_sheet(problem, ev),
-              achievement_sheet(problem, ev, bounds, methods), run_sheet(items, notes)]
+              achievement_sheet(problem, ev, bounds, methods), run_sheet(items, run_notes)]
     if warnings:
         sheets.append(status_sheet(warnings, "Warnings about the input"))
     gap_text = f", gap {gap:.1%}" if isinstance(gap, (int, float)) and gap > 1e-9 else ""

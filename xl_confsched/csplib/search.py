@@ -1,0 +1,285 @@
+"""Primal search around the session model: a greedy start and MIP-based large neighbourhood search.
+
+CBC alone proves small instances optimal but stalls on the large public ones (no
+schedule at all for OR60F2 within a minute, slow progress on GECCO19/22, ISF22).  Two
+things fix that without a second model:
+
+* :func:`greedy_start` builds a complete schedule of the session model's variables in
+  milliseconds — every track packed into runs of free sessions of its cheapest room,
+  talks packed into those sessions largest first — so there is always an incumbent;
+* :func:`improve` (large neighbourhood search) repeatedly frees a part of the incumbent
+  (a few rooms, a few sessions, or a few related tracks), fixes the rest through the
+  variables' bounds, and lets CBC re-optimise that part of the *same* model for a few
+  seconds; a better schedule is kept.  The sub-problems are small, so CBC solves them
+  well; the objective is the model's, so every rule is still defined once.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from typing import Callable
+
+import pulp
+
+from .model import BuiltModel
+from .cbc_runner import solve_cbc
+
+
+def int_vars(built: BuiltModel) -> list[pulp.LpVariable]:
+    ctx = built.ctx
+    return list(ctx.y.values()) + list(ctx.x.values()) + list(ctx.xr.values())
+
+
+def current_values(built: BuiltModel) -> dict[str, int] | None:
+    out = {}
+    for v in int_vars(built):
+        if v.varValue is None:
+            return None
+        out[v.name] = int(round(v.varValue))
+    return out
+
+
+# ---------------------------------------------------------------------- greedy start
+
+def _pack(sizes: list[tuple[int, int]], free: dict[int, int]) -> dict[int, int] | None:
+    """First-fit decreasing of (n, size) into sessions {s: free slots}; n -> s, or None."""
+    left = dict(free)
+    out = {}
+    for n, q in sorted(sizes, key=lambda t: -t[1]):
+        for s in sorted(left):
+            if left[s] >= q:
+                left[s] -= q
+                out[n] = s
+                break
+        else:
+            return None
+    return out
+
+
+def greedy_start(built: BuiltModel) -> dict[str, int] | None:
+    """A complete assignment of the model's integer variables, or None if packing fails.
+
+    Each track (largest demand first) takes, in the room that is cheapest for it, the run of
+    consecutive free sessions with the lowest track–session penalty that can hold its talks;
+    when no single room can, it continues in further rooms (in other sessions — or, for the
+    tracks the capacity check lets run in parallel, in any free cell)."""
+    ctx = built.ctx
+    p = ctx.problem
+    S, R = p.S, p.R
+    if ctx.aggregate:
+        return None
+    m = [s.slots for s in p.sessions]
+    excluded = set(built.excluded)
+    free_cells = {(s, r) for s in range(S) for r in range(R)}
+    w = p.parameters.weights
+    values: dict[str, int] = {v.name: 0 for v in int_vars(built)}
+    order = sorted(range(p.T), key=lambda k: -sum(p.submissions[n].required_slots
+                                                   for n in p.submissions_of_track[k]))
+    for k in order:
+        subs = [(n, p.submissions[n].required_slots) for n in p.submissions_of_track[k] if n not in excluded]
+        if not subs:
+            continue
+        standard = ctx.standard(k)
+        used_sessions: set[int] = set()
+        remaining = list(subs)
+        rooms = sorted(range(R), key=lambda r: (w.get("TR", 0) * p.track_room.get((k, r), 0),
+                                                -sum(1 for s in range(S) if (s, r) in free_cells)))
+        for r in rooms:
+            if not remaining:
+                break
+            avail = [s for s in range(S) if (s, r) in free_cells and (k, s, r) in ctx.y
+                     and (not standard or s not in used_sessions)]
+            if not avail:
+                continue
+            best = None
+            # runs of consecutive available sessions, cheapest first; else all available sessions
+            for a in range(len(avail)):
+                run = []
+                for b in range(a, len(avail)):
+                    if run and avail[b] != run[-1] + 1:
+                        break
+                    run.append(avail[b])
+                    packed = _pack(remaining, {s: m[s] for s in run})
+                    if packed is not None:
+                        cost = sum(w.get("TS", 0) * p.track_session.get((k, s), 0)
+                                   + w.get("SR", 0) * p.session_room.get((s, r), 0) for s in run) + len(run)
+                        if best is None or cost < best[0]:
+                            best = (cost, list(run), packed)
+                        break
+            if best is None:
+                # the whole track does not fit here: fill what this room can take, go on elsewhere
+                partial, left = {}, {s: m[s] for s in avail}
+                rest = []
+                for n, q in sorted(remaining, key=lambda t: -t[1]):
+                    for s in sorted(left):
+                        if left[s] >= q:
+                            left[s] -= q
+                            partial[n] = s
+                            break
+                    else:
+                        rest.append((n, q))
+                if not partial:
+                    continue
+                best = (0, sorted(set(partial.values())), partial)
+                remaining = rest
+            else:
+                remaining = []
+            _, run, packed = best
+            for s in run:
+                if s not in set(packed.values()):
+                    continue
+                free_cells.discard((s, r))
+                used_sessions.add(s)
+                values[ctx.y[(k, s, r)].name] = 1
+            for n, s in packed.items():
+                if standard:
+                    values[ctx.x[(n, s)].name] = 1
+                else:
+                    values[ctx.xr[(n, s, r)].name] = 1
+        if remaining:
+            return None
+    return values
+
+
+def apply_values(built: BuiltModel, values: dict[str, int]) -> None:
+    for v in int_vars(built):
+        v.setInitialValue(values.get(v.name, 0))
+
+
+def model_value(built: BuiltModel, values: dict[str, int], time_limit: float = 20) -> float | None:
+    """The model's objective for a fixed assignment of the integer variables (auxiliaries tight)."""
+    ints = int_vars(built)
+    saved = [(v, v.lowBound, v.upBound) for v in ints]
+    try:
+        for v in ints:
+            v.lowBound = v.upBound = values.get(v.name, 0)
+        run = solve_cbc(built.prob, time_limit, constant=built.constant)
+        if not run.has_solution:
+            return None
+        return float(pulp.value(built.prob.objective))
+    finally:
+        for v, lo, hi in saved:
+            v.lowBound, v.upBound = lo, hi
+
+
+# ---------------------------------------------------------------------- large neighbourhood search
+
+def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: int,
+                   rng: random.Random) -> set[str]:
+    """Names of the integer variables to free."""
+    ctx = built.ctx
+    p = ctx.problem
+    S, R = p.S, p.R
+    where = defaultdict(set)  # track -> {(s, r)}
+    for (k, s, r), v in ctx.y.items():
+        if values.get(v.name):
+            where[k].add((s, r))
+    free: set[str] = set()
+
+    def free_track(k):
+        for (kk, s, r), v in ctx.y.items():
+            if kk == k:
+                free.add(v.name)
+        for n in p.submissions_of_track[k]:
+            for s in range(S):
+                if (n, s) in ctx.x:
+                    free.add(ctx.x[(n, s)].name)
+                for r in range(R):
+                    if (n, s, r) in ctx.xr:
+                        free.add(ctx.xr[(n, s, r)].name)
+
+    if kind == "rooms":
+        rooms = set(rng.sample(range(R), min(R, size)))
+        tracks = {k for k, cells in where.items() if any(r in rooms for _, r in cells)}
+        for (k, s, r), v in ctx.y.items():
+            if r in rooms:
+                free.add(v.name)
+        for k in tracks:
+            free_track(k)
+    elif kind == "sessions":
+        sessions = set(rng.sample(range(S), min(S, size)))
+        for (k, s, r), v in ctx.y.items():
+            if s in sessions:
+                free.add(v.name)
+        for (n, s), v in ctx.x.items():
+            if s in sessions:
+                free.add(v.name)
+        for (n, s, r), v in ctx.xr.items():
+            if s in sessions:
+                free.add(v.name)
+    else:  # related tracks: a seed and the tracks it shares people, similarity or sessions with
+        d = p.derived
+        seed = rng.randrange(p.T)
+        related = defaultdict(float)
+        for (a, b) in d.presenter_conflicts | d.attendee_conflicts:
+            ka, kb = p.submissions[a].track, p.submissions[b].track
+            if ka != kb:
+                related[(ka, kb)] += 1
+                related[(kb, ka)] += 1
+        for (ka, kb) in d.chair_conflicts:
+            related[(ka, kb)] += 1
+            related[(kb, ka)] += 1
+        for (ka, kb), v in p.similar.items():
+            related[(ka, kb)] += 1
+        chosen = {seed}
+        while len(chosen) < min(size, p.T):
+            cand = [(related.get((c, k), 0) + rng.random(), k) for k in range(p.T) if k not in chosen
+                    for c in chosen]
+            chosen.add(max(cand)[1])
+        for k in chosen:
+            free_track(k)
+    return free
+
+
+def improve(built: BuiltModel, values: dict[str, int], objective: float, deadline: float, seed: int = 0,
+            progress: Callable[[str], None] | None = None, iteration_seconds: float = 4.0
+            ) -> tuple[dict[str, int], float, int]:
+    """Large neighbourhood search until ``deadline``; returns (values, objective, improvements)."""
+    ctx = built.ctx
+    p = ctx.problem
+    rng = random.Random(seed)
+    ints = int_vars(built)
+    saved = [(v, v.lowBound, v.upBound) for v in ints]
+    kinds = ["rooms", "sessions", "tracks"]
+    size = {"rooms": max(2, min(p.R, 3)), "sessions": max(2, min(p.S, 3)), "tracks": max(3, min(p.T, 6))}
+    limit = {"rooms": p.R, "sessions": p.S, "tracks": p.T}
+    improvements = 0
+    it = 0
+    t_start = time.perf_counter()
+    overhead = 0.5  # seconds around each CBC run (model file, start-up, solution): measured as we go
+    try:
+        while time.perf_counter() + overhead + 0.5 < deadline:
+            it += 1
+            kind = kinds[it % len(kinds)] if it <= 3 else rng.choice(kinds)
+            free = _neighbourhood(built, values, kind, size[kind], rng)
+            for v in ints:
+                if v.name in free:
+                    v.lowBound, v.upBound = 0, 1
+                else:
+                    v.lowBound = v.upBound = values.get(v.name, 0)
+                v.setInitialValue(values.get(v.name, 0))
+            t_left = deadline - time.perf_counter()
+            t_call = time.perf_counter()
+            run = solve_cbc(built.prob, max(0.3, min(iteration_seconds, t_left - overhead)), seed=seed + it,
+                            warm_start=True, constant=built.constant)
+            overhead = max(overhead, time.perf_counter() - t_call - run.seconds + 0.2)
+            new = current_values(built) if run.has_solution else None
+            obj = float(pulp.value(built.prob.objective)) if new is not None else None
+            if obj is not None and obj < objective - 1e-6:
+                improvements += 1
+                values, objective = new, obj
+                if progress:
+                    progress(f"[{time.perf_counter() - t_start:6.1f}s] neighbourhood search: incumbent "
+                             f"{objective:,.0f} (freed {kind} ×{size[kind]})")
+            # adapt: solved to optimality quickly → larger neighbourhoods; time-limited → smaller
+            if run.proven_optimal and run.seconds < iteration_seconds / 2:
+                size[kind] = min(limit[kind], size[kind] + 1)
+            elif not run.proven_optimal:
+                size[kind] = max(2, size[kind] - 1)
+    finally:
+        for v, lo, hi in saved:
+            v.lowBound, v.upBound = lo, hi
+        apply_values(built, values)
+    return values, objective, improvements
