@@ -32,7 +32,9 @@ def _load(csplib_dir, name):
 
 def _model_value_of(problem, sched):
     """The model's objective for a given schedule: pin its grid and sessions, solve, place slots."""
-    built = build_model(problem, "full", split=check_capacity(problem).must_split, fixed=_without_slots(sched))
+    # the weighted terms only: a random schedule may break a hard rule, which the evaluator just weighs
+    built = build_model(problem, "full", split=check_capacity(problem).must_split, fixed=_without_slots(sched),
+                        hard_rules=False)
     run = solve_cbc(built.prob, 20)
     assert run.has_solution
     grid, place = session_solution(built)
@@ -167,7 +169,12 @@ def test_pinning_and_max_changes():
     before = {n: c[0][:2] for n, c in pinned.cells_of().items()}
     after = {n: c[0][:2] for n, c in res2.schedule.cells_of().items()}
     assert sum(1 for n in before if before[n] != after[n]) <= 2
-    assert evaluate(p, res2.schedule).total <= evaluate(p, pinned).total + 1e-9 or res2.status == "feasible"
+    # hard rules come first: a random start that breaks them may end with a higher weighted score,
+    # and is then reported as relaxed (which hard rule, where)
+    assert evaluate(p, res2.schedule).total <= evaluate(p, pinned).total + 1e-9 or res2.status in ("feasible",
+                                                                                                  "relaxed")
+    if res2.status == "relaxed":
+        assert res2.relaxation_notes
 
 
 def test_same_seed_same_schedule():

@@ -289,6 +289,10 @@ class BuiltModel:
     def n_variables(self) -> int:
         return len(self.prob.variables())
 
+    def slack_value(self) -> float:
+        """The elastic part of the objective (BIG × slack of the hard rules) at the current values."""
+        return BIG * sum((v.varValue or 0.0) for vs in self.slack.values() for v in vs)
+
     @property
     def n_constraints(self) -> int:
         return len(self.prob.constraints)
@@ -297,8 +301,14 @@ class BuiltModel:
 def build_model(problem: Problem, mode: str = "full", split: set[int] | None = None,
                 fixed: Schedule | None = None, start: Schedule | None = None,
                 max_changes: int | None = None, one_room: bool = False,
-                aggregate: bool = False) -> BuiltModel:
+                aggregate: bool = False, hard_rules: bool = True) -> BuiltModel:
     """Build the session-level model (see the module doc).
+
+    ``hard_rules`` (full model): the paper's hard rules — one room per track and no
+    presenter conflict — hold as well, elastically (``BIG`` per unit of slack), so a
+    schedule breaks them only when nothing else is possible (then the run says which and
+    why).  The objective is still the evaluator's; the slack is an extra, reported apart.
+    Tracks the capacity check lets use several rooms keep only the weighted terms.
 
     ``aggregate``: rooms that no penalty tells apart (same track–room, session–room and
     submission–room values) are pooled into classes: ``y[k,s,c]`` with at most |c| tracks per
@@ -430,6 +440,10 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
     objective = []
     constant = 0.0
     if mode == "full":
+        if hard_rules:
+            _paper_hard_rules(ctx, slack, extended=False, full=True)
+            for key, vs in slack.items():
+                objective.append(BIG * pulp.lpSum(vs))
         for rule in RULES:
             if not rule.active(p):
                 continue
@@ -498,13 +512,18 @@ def _rule(key):
     return RULE_BY_KEY[key]
 
 
-def _paper_hard_rules(ctx: ModelContext, slack: dict, extended: bool) -> None:
-    """The paper's hard rules, elastic: a slack variable per violated item, cost BIG each."""
+def _paper_hard_rules(ctx: ModelContext, slack: dict, extended: bool, full: bool = False) -> None:
+    """The paper's hard rules, elastic: a slack variable per violated item, cost BIG each.
+
+    ``full``: within the full model, where tracks that must use several rooms keep only
+    their weighted rooms-per-track and parallel terms."""
     p = ctx.problem
     S, R, T = p.S, p.R, p.T
     d = p.derived
     # one room per track: Σ_r Y[k,r] ≥ 1, every extra room is a slack
     for k in range(T):
+        if full and not ctx.standard(k):
+            continue
         Y = _room_indicators(ctx, k)
         e = ctx.aux(f"nr_{k}", 0, R)
         ctx.add(pulp.lpSum(Y) - 1 <= e)

@@ -226,7 +226,9 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         values = current_values(built)
         tight = obj_raw if proven or values is None else (model_value(built, values) or obj_raw)
         apply_values(built, values or {})
-        result.objective = tight + slots.objective
+        # the hard rules' elastic slack is not part of the evaluator's objective
+        result.extra["elastic_penalty"] = built.slack_value()
+        result.objective = tight - result.extra["elastic_penalty"] + slots.objective
     else:
         result.objective = obj_raw
     if bound is not None and result.objective is not None:
@@ -338,7 +340,7 @@ def _relaxation_notes(problem: Problem, built: BuiltModel, cap: CapacityReport, 
             + (f" and runs in parallel rooms in {', '.join(p.sessions[s].name for s in par)}." if par else "."))
     for n in cap.unplaceable:
         notes.append(f"submission {p.submissions[n].ref} is longer than every session and was left out.")
-    if mode in ("exact", "extended"):
+    if mode in ("exact", "extended") or built.slack:
         hard = ["NR", "PAR", "PC"] + (["AC", "CC", "SIM"] if mode == "extended" else [])
         for key in hard:
             t = ev.term(key)
