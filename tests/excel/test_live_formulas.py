@@ -143,6 +143,44 @@ def scenarios(problem, solved_path: Path, d: Path) -> dict[str, Path]:
     t.put(track0[-1], (None, None, None))
     out["split"] = t.save(d / "split.xlsx")
 
+    # a gap in a track's sessions: the talks of two (session, room) cells swapped wholesale
+    t = Table(p, solved_path)
+    names = [x.name for x in p.sessions]
+    cells = {}
+    for x in p.submissions:
+        w = t.get(x.ref)
+        if w[0]:
+            cells.setdefault((w[0], w[1]), []).append(x)
+
+    def sessions_of(k, swap=None):
+        out = set()
+        for (sess, room), talks in cells.items():
+            where = swap.get((sess, room), (sess, room)) if swap else (sess, room)
+            if any(x.track == k for x in talks):
+                out.add(names.index(where[0]))
+        return out
+
+    def gapped(q):
+        return len(q) >= 2 and max(q) - min(q) + 1 != len(q)
+
+    keys = sorted(cells)
+    for c1 in keys:
+        for c2 in keys:
+            if c1[0] == c2[0] or p.sessions[names.index(c1[0])].slots != p.sessions[names.index(c2[0])].slots:
+                continue
+            swap = {c1: c2, c2: c1}
+            ks = {x.track for x in cells[c1] + cells[c2]}
+            if any(gapped(sessions_of(k, swap)) and not gapped(sessions_of(k)) for k in ks):
+                for x in cells[c1]:
+                    t.put(x.ref, (c2[0], c2[1], t.get(x.ref)[2]))
+                for x in cells[c2]:
+                    t.put(x.ref, (c1[0], c1[1], t.get(x.ref)[2]))
+                break
+        else:
+            continue
+        break
+    out["gap"] = t.save(d / "gap.xlsx")
+
     # random valid moves (seeded)
     for seed in (1, 2):
         rng = random.Random(seed)
