@@ -1,6 +1,7 @@
 """Benchmark: solve every shared CSPLib instance and print one table.
 
     python bench/csplib.py [--time-limit 60] [--model full|exact|extended] [--solver cbc|highs]
+                           [--hard-rules presenters|all|none] [--seed N]
                            [--only N2OR,GECCO20] [--data ../shared/data/csplib]
 
 Columns: instance, model, our objective (the evaluator's score of the schedule we
@@ -49,7 +50,8 @@ def reference_scores(data: Path) -> dict[str, int]:
     return out
 
 
-def run_one(name: str, data: Path, model: str, time_limit: float, solver: str) -> dict:
+def run_one(name: str, data: Path, model: str, time_limit: float, solver: str, hard_rules: str = "presenters",
+            seed: int = 0) -> dict:
     import resource
 
     sys.path.insert(0, str(REPO))
@@ -59,7 +61,8 @@ def run_one(name: str, data: Path, model: str, time_limit: float, solver: str) -
     from xl_confsched.kinds import SolveSettings
 
     problem = load_problem(data / "instances" / f"{name}.xlsx")
-    res = optimise(problem, SolveSettings(model=model, time_limit=time_limit, solver=solver, seed=0))
+    res = optimise(problem, SolveSettings(model=model, time_limit=time_limit, solver=solver, seed=seed,
+                                          extra={"hard_rules": hard_rules}))
     row = {"instance": name, "model": model, "status": res.status, "build": res.build_seconds,
            "solve": res.solve_seconds, "gap": res.gap, "objective": None, "hard": None,
            "model_objective": res.objective, "notes": res.relaxation_notes[:3]}
@@ -88,11 +91,14 @@ def main(argv=None) -> int:
     ap.add_argument("--solver", default="cbc")
     ap.add_argument("--only", default="")
     ap.add_argument("--data", default=str(DEFAULT_DATA))
+    ap.add_argument("--hard-rules", default="presenters", choices=["presenters", "all", "none"])
+    ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     data = Path(args.data)
     if args.one:
-        print("JSON " + json.dumps(run_one(args.one, data, args.model, args.time_limit, args.solver)))
+        print("JSON " + json.dumps(run_one(args.one, data, args.model, args.time_limit, args.solver,
+                                           args.hard_rules, args.seed)))
         return 0
     if not (data / "instances").is_dir():
         print(f"no instances under {data}; pass --data", file=sys.stderr)
@@ -103,11 +109,12 @@ def main(argv=None) -> int:
         names = [n for n in names if n in args.only.split(",")]
     refs = reference_scores(data)
     header = ["instance", "model", "ours (evaluator)", "reference", "paper exact / ext.", "best known", "target",
-              "build s", "solve s", "gap", "status", "peak MB"]
+              "build s", "solve s", "gap", "status", "hard-rule violations", "peak MB"]
     rows = []
     for name in names:
         out = subprocess.run([sys.executable, __file__, "--one", name, "--data", str(data), "--model", args.model,
-                              "--time-limit", str(args.time_limit), "--solver", args.solver],
+                              "--time-limit", str(args.time_limit), "--solver", args.solver,
+                              "--hard-rules", args.hard_rules, "--seed", str(args.seed)],
                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
         line = next((ln for ln in out.stdout.splitlines() if ln.startswith("JSON ")), None)
         if line is None:
@@ -125,7 +132,8 @@ def main(argv=None) -> int:
             target = "met" if r["objective"] is not None and r.get("complete") and not r["hard"] else "MISSED"
         rows.append([name, r["model"], fmt(r["objective"]), fmt(refs.get(name)), PAPER.get(name, "–"), fmt(best),
                      target, f"{r['build']:.1f}", f"{r['solve']:.1f}",
-                     "–" if r["gap"] is None else f"{100 * r['gap']:.2f}%", r["status"], f"{r['peak_mb']:.0f}"])
+                     "–" if r["gap"] is None else f"{100 * r['gap']:.2f}%", r["status"], fmt(r["hard"]),
+                     f"{r['peak_mb']:.0f}"])
         print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")

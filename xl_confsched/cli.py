@@ -71,7 +71,7 @@ def cmd_solve(args) -> int:
     data = _load(args.workbook)
     kind = _kind_for(data, args.kind)
     extra = {k: v for k, v in {
-        "fix": args.fix, "from": args.start_from, "max_changes": args.max_changes,
+        "fix": args.fix, "from": args.start_from, "max_changes": args.max_changes, "hard_rules": args.hard_rules,
     }.items() if v is not None}
     settings = SolveSettings(
         model=args.model, time_limit=args.time_limit, solver=args.solver, seed=args.seed,
@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--fix", help="solution workbook whose schedule is kept fixed")
     s.add_argument("--from", dest="start_from", help="solution workbook to start from (warm start)")
     s.add_argument("--max-changes", type=int, help="with --from: move at most this many submissions")
+    s.add_argument("--hard-rules", choices=["presenters", "all", "none"],
+                   help="conference schedules: which of the paper's hard rules hold besides the weighted objective "
+                        "(default presenters: no presenter in two places; all: also one room per track)")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
     s.add_argument("--quiet", action="store_true", help="no progress lines")
     s.add_argument("--verbose", action="store_true", help="show the solver's own log")

@@ -301,14 +301,16 @@ class BuiltModel:
 def build_model(problem: Problem, mode: str = "full", split: set[int] | None = None,
                 fixed: Schedule | None = None, start: Schedule | None = None,
                 max_changes: int | None = None, one_room: bool = False,
-                aggregate: bool = False, hard_rules: bool = True) -> BuiltModel:
+                aggregate: bool = False, hard_rules: str | bool = "presenters") -> BuiltModel:
     """Build the session-level model (see the module doc).
 
-    ``hard_rules`` (full model): the paper's hard rules — one room per track and no
-    presenter conflict — hold as well, elastically (``BIG`` per unit of slack), so a
-    schedule breaks them only when nothing else is possible (then the run says which and
-    why).  The objective is still the evaluator's; the slack is an extra, reported apart.
-    Tracks the capacity check lets use several rooms keep only the weighted terms.
+    ``hard_rules`` (full model): which of the paper's hard rules hold as well, elastically
+    (``BIG`` per unit of slack), so a schedule breaks them only when nothing else is
+    possible (then the run says which and why): ``"presenters"`` (default: no presenter
+    in two places at once), ``"all"`` (also one room per track), ``"none"`` (only the
+    weighted terms, exactly as the instance weighs them).  The objective is still the
+    evaluator's; the slack is an extra, reported apart.  Tracks the capacity check lets
+    use several rooms keep only the weighted terms.
 
     ``aggregate``: rooms that no penalty tells apart (same track–room, session–room and
     submission–room values) are pooled into classes: ``y[k,s,c]`` with at most |c| tracks per
@@ -440,8 +442,10 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
     objective = []
     constant = 0.0
     if mode == "full":
-        if hard_rules:
-            _paper_hard_rules(ctx, slack, extended=False, full=True)
+        if hard_rules is True:
+            hard_rules = "all"
+        if hard_rules and hard_rules != "none":
+            _paper_hard_rules(ctx, slack, extended=False, full=True, rooms=(hard_rules == "all"))
             for key, vs in slack.items():
                 objective.append(BIG * pulp.lpSum(vs))
         for rule in RULES:
@@ -512,7 +516,8 @@ def _rule(key):
     return RULE_BY_KEY[key]
 
 
-def _paper_hard_rules(ctx: ModelContext, slack: dict, extended: bool, full: bool = False) -> None:
+def _paper_hard_rules(ctx: ModelContext, slack: dict, extended: bool, full: bool = False,
+                      rooms: bool = True) -> None:
     """The paper's hard rules, elastic: a slack variable per violated item, cost BIG each.
 
     ``full``: within the full model, where tracks that must use several rooms keep only
@@ -522,7 +527,7 @@ def _paper_hard_rules(ctx: ModelContext, slack: dict, extended: bool, full: bool
     d = p.derived
     # one room per track: Σ_r Y[k,r] ≥ 1, every extra room is a slack
     for k in range(T):
-        if full and not ctx.standard(k):
+        if full and (not rooms or not ctx.standard(k)):
             continue
         Y = _room_indicators(ctx, k)
         e = ctx.aux(f"nr_{k}", 0, R)

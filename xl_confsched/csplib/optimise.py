@@ -73,7 +73,9 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     for msg in cap.messages:
         if progress:
             progress(f"capacity: {msg}")
-    built = build_model(problem, mode, split=cap.must_split, fixed=fixed, start=start, max_changes=max_changes)
+    hard_rules = (settings.extra or {}).get("hard_rules", "presenters")
+    built = build_model(problem, mode, split=cap.must_split, fixed=fixed, start=start, max_changes=max_changes,
+                        hard_rules=hard_rules)
     if progress:
         progress(f"model ({mode}): {built.n_variables:,} variables, {built.n_constraints:,} constraints, "
                  f"built in {built.build_seconds:.1f}s")
@@ -265,7 +267,8 @@ def _stage_sessions_then_rooms(problem: Problem, built: BuiltModel, limit: float
     identical rooms (rooms per track counted per class of rooms), so its bound is a valid
     lower bound of the full model."""
     t0 = time.perf_counter()
-    agg = build_model(problem, "full", aggregate=True)
+    agg = build_model(problem, "full", aggregate=True,
+                      hard_rules=(settings.extra or {}).get("hard_rules", "presenters"))
     t_a = 0.25 * limit
     if progress:
         progress(f"stage 1: sessions with pooled rooms ({agg.n_variables:,} variables), up to {t_a:.0f}s")
@@ -341,7 +344,10 @@ def _relaxation_notes(problem: Problem, built: BuiltModel, cap: CapacityReport, 
     for n in cap.unplaceable:
         notes.append(f"submission {p.submissions[n].ref} is longer than every session and was left out.")
     if mode in ("exact", "extended") or built.slack:
-        hard = ["NR", "PAR", "PC"] + (["AC", "CC", "SIM"] if mode == "extended" else [])
+        if mode == "full":  # only the hard rules this run enforced (the rest are weighted terms)
+            hard = [key for key in ("NR", "PAR", "PC") if key in built.slack]
+        else:
+            hard = ["NR", "PAR", "PC"] + (["AC", "CC", "SIM"] if mode == "extended" else [])
         for key in hard:
             t = ev.term(key)
             for v in t.violations:
