@@ -151,7 +151,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         # search around the incumbent gets the rest
         lns_ok = fixed is None and max_changes is None
         if lns_ok and warm and t_cbc > 8:
-            t_cbc = max(4.0, 0.35 * t_cbc)
+            t_cbc = max(4.0, 0.25 * t_cbc)
         run = solve_cbc(built.prob, t_cbc, seed=settings.seed, threads=threads,
                         warm_start=warm, progress=progress, verbose=settings.verbose, constant=built.constant)
         solve_s = run.seconds + t_used

@@ -282,4 +282,5 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
         for v, lo, hi in saved:
             v.lowBound, v.upBound = lo, hi
         apply_values(built, values)
+    built.ctx.notes.append(f"neighbourhood search: {it} sub-problems solved")
     return values, objective, improvements
