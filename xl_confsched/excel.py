@@ -354,13 +354,49 @@ def write_sheet(book: xw.Book, sheet_report: SheetReport, position: tuple[str, s
     return sheet
 
 
+def refill_sheet(sheet: xw.Sheet, sheet_report: SheetReport) -> xw.Sheet:
+    """Empty an existing result sheet (tables, charts, cells, formats) and fill it again."""
+    for t in list(_try_list(lambda: sheet.tables)):
+        _try(lambda t=t: _delete_table(t))
+    for c in list(_try_list(lambda: sheet.charts)):
+        _try(c.delete)
+    sheet.clear()
+    if sheet.name != sheet_report.name:  # same name up to case
+        _try(lambda: setattr(sheet, "name", sheet_report.name))
+    for block in sheet_report.blocks:
+        write_block(sheet, block)
+    for chart in sheet_report.charts:
+        _write_chart(sheet, chart)
+    if sheet_report.freeze:
+        _try(lambda: sheet.freeze_panes.freeze_at(sheet_report.freeze))
+    return sheet
+
+
+def _delete_table(table) -> None:
+    """Remove an Excel Table with its cells' contents (xlwings has no public Table.delete)."""
+    impl = getattr(table, "impl", None)
+    if impl is not None and hasattr(impl, "delete"):
+        impl.delete()
+    else:  # desktop Excel: the ListObject itself
+        table.api.Delete()
+
+
+def _try_list(get):
+    try:
+        return list(get())
+    except Exception:  # noqa: BLE001 - an engine without that collection
+        return []
+
+
 def write_report(book: xw.Book, report: Report, replace: Iterable[str] = (),
                  protected: Iterable[str] = ()) -> list[str]:
     """Replace the sheets named in ``replace`` and the report's own sheets; return the names written.
 
-    A replaced sheet keeps its position; sheets of ``replace`` that the report does
-    not write again are deleted; new sheets go after the last sheet.  Sheets named in
-    ``protected`` (the kind's input sheets) are never touched.
+    A sheet the report writes again is cleared and refilled in place (never deleted), so
+    the organiser's own formulas that point at a result sheet keep working after a
+    re-solve instead of turning into ``#REF!``; sheets of ``replace`` that the report
+    does not write again are deleted; new sheets go after the last sheet.  Sheets named
+    in ``protected`` (the kind's input sheets) are never touched.
     """
     protected = {p.lower() for p in protected}
     for name in report.sheet_names:
@@ -377,13 +413,18 @@ def write_report(book: xw.Book, report: Report, replace: Iterable[str] = (),
         elif n.lower() not in drop:
             target.append(n)
     target += [s.name for s in report.sheets if s.name not in target]
+    reuse = {n.lower(): n for n in names if n.lower() in by_lower}
     for n in names:
-        if n.lower() in drop:
+        if n.lower() in drop and n.lower() not in reuse:
             book.sheets[n].delete()
     written = []
     new = {s.name for s in report.sheets}
     for i, name in enumerate(target):
         if name not in new:
+            continue
+        if name.lower() in reuse:
+            refill_sheet(book.sheets[reuse[name.lower()]], by_lower[name.lower()])
+            written.append(name)
             continue
         if i > 0:
             position: tuple[str, str] | None = ("after", target[i - 1])

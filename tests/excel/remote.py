@@ -128,6 +128,7 @@ class Workbook:
     actions: list[dict[str, Any]] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)
 
     @classmethod
     def replay(cls, initial_sheets: list[str], actions: list[dict[str, Any]]) -> "Workbook":
@@ -143,6 +144,10 @@ class Workbook:
                 name = wb.sheets.pop(a["sheet_position"])
                 wb.cells.pop(name, None)
                 wb.deleted.append(name)
+            elif f == "sheetClear":
+                name = wb.sheets[a["sheet_position"]]
+                wb.cells[name] = {}
+                wb.cleared.append(name)
             elif f == "setValues":
                 name = wb.sheets[a["sheet_position"]]
                 grid = wb.cells.setdefault(name, {})

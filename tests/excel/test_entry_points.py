@@ -137,8 +137,11 @@ def test_second_solve_replaces_results_in_place(remote_license, tmp_path):
     assert excel.solve(book).ok
     out = replay(book, before)
     assert out.sheets == before  # same sheets, same order: each result replaced where it was
-    assert sorted(out.deleted) == sorted(s for s in before if s in kind.result_sheets)
-    assert "My notes" not in out.deleted and "My notes" not in out.cells
+    # rewritten sheets are cleared and refilled in place (references to them survive), never deleted
+    rewritten = [s for s in before if s in kind.result_sheets and s in out.cells]
+    assert rewritten and sorted(out.cleared) == sorted(rewritten)
+    assert not set(out.deleted) & set(rewritten)
+    assert "My notes" not in out.deleted and "My notes" not in out.cells and "My notes" not in out.cleared
 
 
 def test_failed_solve_keeps_previous_results(remote_license, tmp_path, monkeypatch):
@@ -157,7 +160,7 @@ def test_failed_solve_keeps_previous_results(remote_license, tmp_path, monkeypat
     book, before = open_remote(solved)
     assert excel.solve(book).ok is False
     out = replay(book, before)
-    assert out.deleted == ["Status"] and out.added == ["Status"]  # only Status is rewritten
+    assert out.cleared == ["Status"] and not out.deleted and not out.added  # only Status is rewritten
     assert "previous results were kept" in out.alerts[-1]
 
 
