@@ -515,9 +515,30 @@ def solve(book: xw.Book | None = None) -> Report | None:
     first = next((n for n in written if n != STATUS_SHEET), None)
     if first:
         _try(lambda: book.sheets[first].activate())
+    files = write_side_files(book, report)
     _status(book, False)
-    _alert(book, _final_message(report, written, kind, "Solve"))
+    message = _final_message(report, written, kind, "Solve")
+    if files:
+        message += "\nAlso written next to the workbook: " + ", ".join(p.name for p in files) + "."
+    _alert(book, message)
     return report
+
+
+def write_side_files(book: xw.Book, report: Report) -> list[Path]:
+    """The report's side files (CSPLib solution file, .ics calendars) next to a saved workbook."""
+    try:
+        path = Path(book.fullname)
+    except Exception:  # noqa: BLE001 - an engine without a file behind the book
+        return []
+    if not path.is_absolute() or not path.is_file():
+        return []  # an unsaved book (or one not on this disk): nowhere to put them
+    out: list[Path] = []
+    for write in report.side_files:
+        try:
+            out.extend(write(path.with_name(path.stem + "_solved" + path.suffix)))
+        except Exception:  # noqa: BLE001 - a side file never fails the solve
+            continue
+    return out
 
 
 def check(book: xw.Book | None = None) -> Report | None:
