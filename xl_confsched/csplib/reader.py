@@ -403,52 +403,43 @@ class _Reader:
         if missing:
             self.log.error(t.ref(0, t.n_cols), f"missing column(s) for {col_what}(s) {', '.join(missing)}. "
                                                f"Add one column per {col_what}.")
-        seen: set[str] = set()
         out: dict[tuple[int, int], float] = {}
-        for i, _row in t.data_rows():
-            label = text(t.value(i, 0))
-            if label not in rows_idx:
-                self.log.error(t.ref(i, 0), f"'{label}' is not a {row_what} name. Use the names from the "
-                                            f"{row_what}s sheet as row labels.")
-                continue
-            if label in seen:
-                self.log.error(t.ref(i, 0), f"duplicate row '{label}'. Keep one row per {row_what}.")
-                continue
-            seen.add(label)
+        for i, a in self.row_labels(t, rows_idx, row_what):
             for j, c in cols.items():
                 v = parse_number(t.value(i, j))
                 if v is None:
                     self.log.error(t.ref(i, j), f"'{text(t.value(i, j))}' is not a number. Enter a penalty or "
                                                 f"leave the cell empty (0).")
                 elif v:
-                    out[(rows_idx[label], c)] = as_number(v)
-        missing_rows = [n for n in rows_idx if n not in seen]
-        if missing_rows:
-            self.log.error(t.ref(t.n_rows, 0), f"missing row(s) for {row_what}(s) {', '.join(missing_rows)}. "
-                                               f"Add one row per {row_what}.")
+                    out[(a, c)] = as_number(v)
         return out
+
+    def row_labels(self, t: Table, idx: dict[str, int], what: str) -> list[tuple[int, int]]:
+        """(table row, index) of a matrix sheet's row labels; unknown, duplicate and missing ones reported."""
+        seen: set[str] = set()
+        rows: list[tuple[int, int]] = []
+        for i, _row in t.data_rows():
+            label = text(t.value(i, 0))
+            if label not in idx:
+                self.log.error(t.ref(i, 0), f"'{label}' is not a {what} name. Use the names from the "
+                                            f"{what}s sheet as row labels.")
+                continue
+            if label in seen:
+                self.log.error(t.ref(i, 0), f"duplicate row '{label}'. Keep one row per {what}.")
+                continue
+            seen.add(label)
+            rows.append((i, idx[label]))
+        missing = [n for n in idx if n not in seen]
+        if missing:
+            self.log.error(t.ref(t.n_rows, 0), f"missing row(s) for {what}(s) {', '.join(missing)}. "
+                                               f"Add one row per {what}.")
+        return rows
 
     def read_similar(self, t: Table | None, k_idx: dict[str, int]) -> dict[tuple[int, int], float] | None:
         """Upper triangle only, in this sheet's own row order; column headers are not used (§1.7)."""
         if t is None:
             return None
-        rows: list[tuple[int, int]] = []  # (table row, track index)
-        seen: set[str] = set()
-        for i, _ in t.data_rows():
-            label = text(t.value(i, 0))
-            if label not in k_idx:
-                self.log.error(t.ref(i, 0), f"'{label}' is not a track name. Use the names from the tracks sheet "
-                                            f"as row labels.")
-                continue
-            if label in seen:
-                self.log.error(t.ref(i, 0), f"duplicate row '{label}'. Keep one row per track.")
-                continue
-            seen.add(label)
-            rows.append((i, k_idx[label]))
-        missing = [n for n in k_idx if n not in seen]
-        if missing:
-            self.log.error(t.ref(t.n_rows, 0), f"missing row(s) for track(s) {', '.join(missing)}. "
-                                               f"Add one row per track.")
+        rows = self.row_labels(t, k_idx, "track")  # (table row, track index)
         out: dict[tuple[int, int], float] = {}
         for a, (i, ka) in enumerate(rows):
             for b in range(len(rows)):
