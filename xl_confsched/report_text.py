@@ -18,10 +18,17 @@ def _fmt(v: Any) -> str:
     return s if not s.startswith("=") else "(formula)"
 
 
-def table_text(rows: list[list[Any]], max_rows: int = 60) -> str:
+def table_text(rows: list[list[Any]], max_rows: int = 60, number_formats: dict[int, str] | None = None) -> str:
     if not rows:
         return ""
-    cells = [[_fmt(v) for v in r] for r in rows[:max_rows]]
+    pct = {j for j, f in (number_formats or {}).items() if "%" in f}
+
+    def cell(j: int, v: Any) -> str:
+        if j in pct and isinstance(v, (int, float)) and not isinstance(v, bool):
+            return f"{100 * v:.1f}%"
+        return _fmt(v)
+
+    cells = [[_fmt(v) for v in rows[0]]] + [[cell(j, v) for j, v in enumerate(r)] for r in rows[1:max_rows]]
     width = max(len(r) for r in cells)
     cells = [r + [""] * (width - len(r)) for r in cells]
     widths = [min(60, max(len(r[j]) for r in cells)) for j in range(width)]
@@ -46,7 +53,7 @@ def report_as_text(report: Report, sheets: list[str] | None = None) -> str:
         for b in s.blocks:
             if b.title:
                 parts.append(f"\n[{s.name}] {b.title}")
-            parts.append(table_text(b.rows))
+            parts.append(table_text(b.rows, number_formats=b.number_formats))
     if report.issues:
         parts.append("\nWarnings:")
         parts.extend(f"  - {i}" for i in report.issues)

@@ -62,3 +62,17 @@ def test_cli_check_text_and_json(csplib_dir):
     assert data["total"] == 6298
     terms = {t["key"]: t for t in data["terms"]}
     assert terms["SS"]["penalty"] == 6100 and terms["SS"]["weight"] == 100 and terms["CONS"]["violations"] == 11
+
+
+def test_check_report_has_every_active_terms_bound(csplib_dir):
+    from xl_confsched.csplib.workflow import check_solution_file
+    from xl_confsched.tables import load_workbook_data
+
+    data = load_workbook_data(csplib_dir / "instances" / "GECCO20.xlsx")
+    report = check_solution_file(data, csplib_dir / "solutions" / "exact" / "GECCO20.xlsx")
+    rows = report.sheet("Achievement").blocks[0].rows
+    header = rows[0]
+    b, st = header.index("Best alone (bound)"), header.index("Status")
+    active = [r for r in rows[1:-1] if not str(r[st]).startswith("off")]
+    assert active and all(r[b] is not None for r in active)
+    assert all(r[b] <= r[header.index("Weighted penalty")] for r in active)

@@ -47,11 +47,10 @@ def schedule_in_workbook(problem: Problem, data: WorkbookData) -> tuple[Schedule
 
 def term_bounds(problem: Problem):
     """Per-term lower bounds from the optimiser, if it provides them."""
-    try:
-        from .optimise import term_lower_bounds
-    except ImportError:  # pragma: no cover - optimiser not installed
-        return {}, {}
-    return term_lower_bounds(problem)
+    from .capacity import check_capacity
+    from .optimise import term_bounds as bounds_of
+
+    return bounds_of(problem, check_capacity(problem))
 
 
 def evaluation_report(problem: Problem, sched: Schedule, ev: Evaluation, source: str,
