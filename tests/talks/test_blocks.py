@@ -52,3 +52,25 @@ def test_bound_below_the_mip_optimum(seed):
     assert b.bound is not None and b.bound <= opt + 1e-6
     # and it is not trivial: at least the groups LP bound
     assert b.bound >= M.lp_bound(p, "groups") - 1e-6
+
+
+@pytest.mark.parametrize("crit", [(), (0, 3)])
+def test_vectorised_pricing_equals_the_general_dp(crit):
+    """The vectorised pricing (talks ≤ 2 timeslots) finds the same least reduced costs as the
+    general DP, and its blocks' reduced costs recomputed from scratch match."""
+    import numpy as np
+
+    p = small_problem(seed=3, n_slots=8)
+    m = BlockModel(p)
+    assert max(m.d) <= 2
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        pi = rng.uniform(0, 20, p.T)
+        b1, _ = m._price_general(pi, frozenset(crit))
+        b2, c2 = m._price_short(pi, frozenset(crit))
+        assert set(b1) == set(b2)
+        for L in b1:
+            assert b2[L][0] == pytest.approx(b1[L][0])
+            for c, blk in c2[L]:
+                assert m.block_len(tuple(blk)) <= L
+                assert m.block_cost(tuple(blk)) - sum(pi[i] for i, _, _ in blk) == pytest.approx(c)

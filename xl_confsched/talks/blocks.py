@@ -146,6 +146,134 @@ class BlockModel:
         Returns ``best[L] = (cost, block)`` over the relaxation that forbids repeats only
         of the talks in ``crit`` (and of talks still running); ``cands[L]`` all end
         blocks found (one per set of used critical talks)."""
+        if max(self.d) <= 2:
+            return self._price_short(pi, crit, n_cands)
+        return self._price_general(pi, crit, n_cands)
+
+    def _price_short(self, pi: np.ndarray, crit: frozenset[int], n_cands: int = 30):
+        """:meth:`price` when no talk is longer than 2 timeslots, vectorised per DP state.
+
+        A talk started at a boundary then ends at the next one, so the state after a
+        timeslot is just the long talks started in it (venue each) and the critical talks
+        used so far, encoded as one integer; each state's transitions are arrays and the
+        best transition into each next state is a sort, not a Python loop per choice."""
+        T, V, W, cap, d = self.T, self.V, self.W, self.cap, self.d
+        base_all = cap - np.append(pi, 0.0)[:, None]
+        base_all[~self.ok] = INF
+        special = [i for i in range(T) if d[i] > 1 or i in crit]
+        sp_arr = np.array(special, dtype=int)
+        gen_mask = np.ones(T + 1, dtype=bool)
+        gen_mask[sp_arr] = False
+        gen_idx = np.nonzero(gen_mask)[0]
+        B = T + 2
+        crit_l = sorted(crit)
+        cbit = np.zeros(T + 1, dtype=np.int64)
+        for k_, x in enumerate(crit_l):
+            cbit[x] = 1 << k_
+        dlong = np.array([dd > 1 for dd in d] + [False])
+        powv = [B ** a for a in range(V)]
+        BV = B ** V
+
+        def decode(key: int):
+            used = key // BV
+            C = []
+            for a in range(V):
+                code = (key // powv[a]) % B
+                if code:
+                    C.append((code - 1, a))
+            return C, frozenset(x for k_, x in enumerate(crit_l) if used >> k_ & 1), used
+
+        states: dict = {0: (0.0, None)}
+        ends: list[dict] = [dict() for _ in range(self.max_len + 1)]
+        history = []
+        for L in range(1, self.max_len + 1):
+            keys_l, tot_l, src_l, row_l, end_l = [], [], [], [], []
+            skeys = list(states)
+            chs, frees = [], []
+            for si, key in enumerate(skeys):
+                f = states[key][0]
+                C, used, umask = decode(key)
+                c_talks = [c for c, _ in C]
+                occ = {a for _, a in C}
+                free = [a for a in range(V) if a not in occ]
+                if c_talks:
+                    extra = W[:, c_talks].sum(axis=1)
+                    extra[T] = 0.0
+                else:
+                    extra = None
+                bases = []
+                for a in free:
+                    b = base_all[:, a] + extra if extra is not None else base_all[:, a].copy()
+                    if c_talks:
+                        b[c_talks] = INF
+                    if used:
+                        b[list(used)] = INF
+                    bases.append(b)
+                ch, val = _choice_arrays(bases, W, gen_idx, sp_arr, T)
+                tot = f + val
+                keep = tot <= BIG / 2
+                if not C and ch.shape[1]:
+                    keep &= ~(ch == T).all(axis=1)
+                ch, tot = ch[keep], tot[keep]
+                chs.append(ch)
+                frees.append(free)
+                if not len(tot):
+                    continue
+                nk = np.zeros(len(tot), dtype=np.int64)
+                mask = np.full(len(tot), umask, dtype=np.int64)
+                for j, a in enumerate(free):
+                    x = ch[:, j]
+                    nk += np.where(dlong[x], x + 1, 0) * powv[a]
+                    mask |= cbit[x]
+                keys_l.append(nk + mask * BV)
+                end_l.append(nk == 0)
+                tot_l.append(tot)
+                src_l.append(np.full(len(tot), si, dtype=np.int64))
+                row_l.append(np.arange(len(tot)))
+            history.append(states)
+            nxt: dict = {}
+            if tot_l:
+                K, TT, S_, R_, E_ = (np.concatenate(a) for a in (keys_l, tot_l, src_l, row_l, end_l))
+
+                def back_of(n):
+                    si, r = int(S_[n]), int(R_[n])
+                    new = tuple((int(x), a) for x, a in zip(chs[si][r], frees[si]) if x != T)
+                    return (L - 1, skeys[si], new)
+
+                # open states: the cheapest way into each
+                idx = np.nonzero(~E_)[0]
+                if len(idx):
+                    o = idx[np.lexsort((TT[idx], K[idx]))]
+                    first = np.ones(len(o), dtype=bool)
+                    first[1:] = K[o][1:] != K[o][:-1]
+                    for n in o[first]:
+                        nxt[int(K[n])] = (float(TT[n]), back_of(n))
+                # ended blocks: the cheapest per (used critical talks, previous state)
+                idx = np.nonzero(E_)[0]
+                if len(idx):
+                    EK = (K[idx] // BV) * (len(skeys) + 1) + S_[idx]
+                    oo = np.lexsort((TT[idx], EK))
+                    first = np.ones(len(oo), dtype=bool)
+                    first[1:] = EK[oo][1:] != EK[oo][:-1]
+                    for n in idx[oo[first]]:
+                        ends[L][(int(K[n]), skeys[int(S_[n])])] = (float(TT[n]), back_of(n))
+            states = nxt
+            if not states:
+                break
+        history.append(states)
+        best = {}
+        cands = {}
+        for L in range(1, self.max_len + 1):
+            if not ends[L]:
+                continue
+            items = sorted(ends[L].values(), key=lambda t: t[0])[:n_cands]
+            lst = [(tot, self._path(history, back)) for tot, back in items]
+            cands[L] = lst
+            best[L] = lst[0]
+        return best, cands
+
+    def _price_general(self, pi: np.ndarray, crit: frozenset[int], n_cands: int = 30):
+        """:meth:`price` for any talk lengths (a Python loop over every transition)."""
         T, V, W, cap, d = self.T, self.V, self.W, self.cap, self.d
         base_all = cap - np.append(pi, 0.0)[:, None]  # (T+1) × V
         base_all[~self.ok] = INF
@@ -417,13 +545,79 @@ def _best_choices(bases, W, gen_idx, sp_arr, T):
         M[T, :, T] -= W[T, T]
         M[:, T, T] -= W[T, T]
         M[T, T, T] += W[T, T]
-        for ca in classes:
-            for cb in classes:
-                for cc in classes:
-                    sub = M[np.ix_(ca[1], cb[1], cc[1])]
-                    a, b, c = np.unravel_index(np.argmin(sub), sub.shape)
-                    val = sub[a, b, c]
-                    if val < INF / 2 and val < BIG / 2:
-                        yield (int(ca[1][a]), int(cb[1][b]), int(cc[1][c])), float(val)
+        # the cheapest generic talk per axis, one axis at a time, keeping the argmins
+        order = np.concatenate([gen_idx, sp_arr])
+        ng = len(gen_idx)
+        M3 = M[np.ix_(order, order, order)]
+        g2 = M3[:, :, :ng]
+        A2 = np.argmin(g2, axis=2)  # n × n
+        R2 = np.concatenate([np.take_along_axis(g2, A2[:, :, None], axis=2), M3[:, :, ng:]], axis=2)
+        g1 = R2[:, :ng, :]
+        A1 = np.argmin(g1, axis=1)  # n × (1+ns)
+        R1 = np.concatenate([np.take_along_axis(g1, A1[:, None, :], axis=1), R2[:, ng:, :]], axis=1)
+        g0 = R1[:ng]
+        A0 = np.argmin(g0, axis=0)  # (1+ns) × (1+ns)
+        R0 = np.concatenate([np.take_along_axis(g0, A0[None], axis=0), R1[ng:]], axis=0)
+        ok = (R0 < INF / 2) & (R0 < BIG / 2)
+        for ca, cb, cc in zip(*np.nonzero(ok)):
+            a = int(A0[cb, cc]) if ca == 0 else ng + ca - 1
+            b = int(A1[a, cc]) if cb == 0 else ng + cb - 1
+            c = int(A2[a, b]) if cc == 0 else ng + cc - 1
+            yield (int(order[a]), int(order[b]), int(order[c])), float(R0[ca, cb, cc])
         return
     raise NotImplementedError("the block bound handles at most 3 venues")
+
+
+def _choice_arrays(bases, W, gen_idx, sp_arr, T):
+    """:func:`_best_choices` as arrays ``(choices n × k, costs n)``, finite costs only."""
+    k = len(bases)
+    if k == 0:
+        return np.zeros((1, 0), dtype=np.int64), np.zeros(1)
+    if k == 1:
+        b = bases[0]
+        j = gen_idx[np.argmin(b[gen_idx])]
+        ch = np.concatenate([[j], sp_arr]).astype(np.int64)
+        val = b[ch]
+    elif k == 2:
+        M = bases[0][:, None] + bases[1][None, :] + W
+        order = np.concatenate([gen_idx, sp_arr])
+        ng = len(gen_idx)
+        M2 = M[np.ix_(order, order)]
+        g1 = M2[:, :ng]
+        A1 = np.argmin(g1, axis=1)  # n
+        R1 = np.concatenate([np.take_along_axis(g1, A1[:, None], axis=1), M2[:, ng:]], axis=1)
+        g0 = R1[:ng]
+        A0 = np.argmin(g0, axis=0)  # 1+ns
+        R0 = np.concatenate([np.take_along_axis(g0, A0[None], axis=0), R1[ng:]], axis=0)
+        ca, cb = np.nonzero((R0 < INF / 2) & (R0 < BIG / 2))
+        a = np.where(ca == 0, A0[cb], ng + ca - 1)
+        b = np.where(cb == 0, A1[a], ng + cb - 1)
+        return np.stack([order[a], order[b]], axis=1).astype(np.int64), R0[ca, cb]
+    elif k == 3:
+        M = (bases[0][:, None, None] + bases[1][None, :, None] + bases[2][None, None, :]
+             + W[:, :, None] + W[:, None, :] + W[None, :, :])
+        M[T, T, :] -= W[T, T]
+        M[T, :, T] -= W[T, T]
+        M[:, T, T] -= W[T, T]
+        M[T, T, T] += W[T, T]
+        order = np.concatenate([gen_idx, sp_arr])
+        ng = len(gen_idx)
+        M3 = M[np.ix_(order, order, order)]
+        g2 = M3[:, :, :ng]
+        A2 = np.argmin(g2, axis=2)
+        R2 = np.concatenate([np.take_along_axis(g2, A2[:, :, None], axis=2), M3[:, :, ng:]], axis=2)
+        g1 = R2[:, :ng, :]
+        A1 = np.argmin(g1, axis=1)
+        R1 = np.concatenate([np.take_along_axis(g1, A1[:, None, :], axis=1), R2[:, ng:, :]], axis=1)
+        g0 = R1[:ng]
+        A0 = np.argmin(g0, axis=0)
+        R0 = np.concatenate([np.take_along_axis(g0, A0[None], axis=0), R1[ng:]], axis=0)
+        ca, cb, cc = np.nonzero((R0 < INF / 2) & (R0 < BIG / 2))
+        a = np.where(ca == 0, A0[cb, cc], ng + ca - 1)
+        b = np.where(cb == 0, A1[a, cc], ng + cb - 1)
+        c = np.where(cc == 0, A2[a, b], ng + cc - 1)
+        return np.stack([order[a], order[b], order[c]], axis=1).astype(np.int64), R0[ca, cb, cc]
+    else:
+        raise NotImplementedError("the block bound handles at most 3 venues")
+    keep = (val < INF / 2) & (val < BIG / 2)
+    return ch[keep, None], val[keep]
