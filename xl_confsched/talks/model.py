@@ -345,6 +345,16 @@ def solve(f: Formulation, time_limit: float, solver: str = "cbc", seed: int = 0,
             bound = float(info.mip_dual_bound)
         except Exception:  # pragma: no cover - HiGHS API differences
             bound = None
+    elif gap_rel is None:
+        # CBC checks its time limit only between phases: on the large 'groups' model its root
+        # processing runs far past it; this runner stops it (keeping its best schedule) soon after
+        from ..csplib.cbc_runner import solve_cbc
+
+        run = solve_cbc(prob, time_limit, seed=seed, threads=threads or 1, warm_start=bool(start),
+                        verbose=verbose, constant=float(prob.objective.constant or 0.0))
+        log = "\n".join(run.log)
+        if run.bound is not None:
+            bound = run.bound + float(prob.objective.constant or 0.0)
     else:
         fd, path = tempfile.mkstemp(suffix=".log")
         os.close(fd)
