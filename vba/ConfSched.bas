@@ -8,7 +8,7 @@ Attribute VB_Name = "ConfSched"
 ' module only shows progress in the status bar and keeps the Settings.
 '
 ' Settings are stored in the organiser's workbook as hidden defined names
-' (xlcs_model, xlcs_time_limit, xlcs_solver) so they travel with the file.
+' (xlcs_model, xlcs_time_limit, xlcs_solver, xlcs_hard_rules) so they travel with the file.
 Option Explicit
 
 Private Const SETTING_PREFIX As String = "xlcs_"
@@ -111,12 +111,12 @@ Private Sub ConfSched_EditSettings()
     End If
 
     v = Application.InputBox("Model variant (empty = the default of the workbook kind;" & vbLf & _
-        "conference schedules: full, exact or extended):", "Conference settings (1/3)", _
+        "conference schedules: full, exact or extended):", "Conference settings (1/4)", _
         ConfSched_GetSetting(wb, "model", ""), Type:=2)
     If VarType(v) = vbBoolean Then Exit Sub
     ConfSched_PutSetting wb, "model", Trim$(CStr(v))
 
-    v = Application.InputBox("Time limit of one solve, in seconds:", "Conference settings (2/3)", _
+    v = Application.InputBox("Time limit of one solve, in seconds:", "Conference settings (2/4)", _
         ConfSched_GetSetting(wb, "time_limit", DEFAULT_TIME_LIMIT), Type:=1)
     If VarType(v) = vbBoolean Then Exit Sub
     If v <= 0 Then
@@ -126,7 +126,7 @@ Private Sub ConfSched_EditSettings()
     ConfSched_PutSetting wb, "time_limit", CStr(v)
 
     v = Application.InputBox("Solver: cbc (bundled) or highs (needs pip install highspy):", _
-        "Conference settings (3/3)", ConfSched_GetSetting(wb, "solver", DEFAULT_SOLVER), Type:=2)
+        "Conference settings (3/4)", ConfSched_GetSetting(wb, "solver", DEFAULT_SOLVER), Type:=2)
     If VarType(v) = vbBoolean Then Exit Sub
     solver = LCase$(Trim$(CStr(v)))
     If solver <> "cbc" And solver <> "highs" Then
@@ -134,6 +134,17 @@ Private Sub ConfSched_EditSettings()
         Exit Sub
     End If
     ConfSched_PutSetting wb, "solver", solver
+
+    v = Application.InputBox("Conference schedules: hard rules besides the weights —" & vbLf & _
+        "presenters (no presenter in two places), all (also one room per track) or none:", _
+        "Conference settings (4/4)", ConfSched_GetSetting(wb, "hard_rules", "presenters"), Type:=2)
+    If VarType(v) = vbBoolean Then Exit Sub
+    v = LCase$(Trim$(CStr(v)))
+    If v <> "presenters" And v <> "all" And v <> "none" Then
+        MsgBox "Hard rules must be presenters, all or none.", vbExclamation, "Conference"
+        Exit Sub
+    End If
+    ConfSched_PutSetting wb, "hard_rules", CStr(v)
 
     Application.StatusBar = "Conference: settings saved in " & wb.Name & " (save the workbook to keep them)."
 End Sub

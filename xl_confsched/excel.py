@@ -46,7 +46,7 @@ from .tables import Table, WorkbookData, trim_rows
 
 TITLE = "Conference"
 SETTING_PREFIX = "xlcs_"
-SETTING_KEYS = ("model", "time_limit", "solver", "seed")
+SETTING_KEYS = ("model", "time_limit", "solver", "seed", "hard_rules")
 TEMPLATE_STEMS = {"csplib": "conference"}
 
 HEADER_FILL = "#DDEBF7"
@@ -232,6 +232,13 @@ def settings_from_book(book: xw.Book, progress: Callable[[str], None] | None = N
             s.seed = int(float(raw["seed"]))
         except ValueError:
             pass
+    if raw.get("hard_rules"):
+        rules = raw["hard_rules"].lower()
+        if rules in ("presenters", "all", "none"):
+            s.extra["hard_rules"] = rules
+        else:
+            issues.append(InputIssue("Settings", f"hard rules {raw['hard_rules']!r} is not presenters, all or none; "
+                                     "used presenters. Fix it with Conference > Settings.", "warning"))
     return s, issues
 
 

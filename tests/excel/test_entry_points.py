@@ -199,9 +199,10 @@ def test_unknown_workbook_goes_to_status(remote_license, tmp_path):
 
 def test_settings_round_trip(remote_license):
     book, _ = open_remote(BUDGET_EXAMPLE, {"xlcs_time_limit": '="7.5"', "xlcs_solver": '="HiGHS"',
-                                           "xlcs_model": '="exact"'})
+                                           "xlcs_model": '="exact"', "xlcs_hard_rules": '="All"'})
     s, issues = excel.settings_from_book(book)
     assert (s.time_limit, s.solver, s.model, issues) == (7.5, "highs", "exact", [])
+    assert s.extra["hard_rules"] == "all"
     excel.save_settings(book, time_limit=3, solver="cbc")
     actions = [a for a in book.json()["actions"] if a["func"] in ("namesAdd", "setNameRefersTo")]
     assert any('="cbc"' in a["args"] for a in actions)
