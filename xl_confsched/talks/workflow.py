@@ -48,7 +48,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     issues: list[InputIssue] = list(log.warnings)
     p = problem
     limit = max(1.0, float(settings.time_limit))
-    deadline = t_start + limit
+    # leave time for scoring the candidates and building the result sheets
+    deadline = t_start + limit - min(3.0, 0.05 * limit)
     run: dict[str, Any] = {"Kind": "talk schedule from an interest survey", "Model": formulation,
                            "Solver": settings.solver, "Time limit (s)": limit, "Seed": settings.seed,
                            "Talks / venues / timeslots": f"{p.T} / {p.V} / {p.S}",
