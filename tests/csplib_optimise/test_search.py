@@ -43,8 +43,8 @@ def test_neighbourhood_search_improves_and_stays_exact():
     built = build_model(p, "full", split=check_capacity(p).must_split)
     values = greedy_start(built)
     start = model_value(built, values)
-    values2, obj, n_imp = improve(built, values, start, time.perf_counter() + 8, seed=1, iteration_seconds=1.5)
-    assert obj <= start
+    values2, obj, n_imp, n_sub = improve(built, values, start, time.perf_counter() + 8, seed=1, iteration_seconds=1.5)
+    assert obj <= start and n_sub >= 1 and n_imp <= n_sub
     slots = _schedule_of(p, built, values2)
     ev = evaluate(p, slots.schedule)
     assert ev.all_scheduled and ev.valid

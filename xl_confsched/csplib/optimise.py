@@ -175,17 +175,15 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                     progress(f"neighbourhood search from {inc:,.0f} until the time limit")
                 # leave time for the exact model value of the result and the time-slot phase
                 lns_deadline = deadline - 1.0 - built.n_variables / 20000 - min(10.0, settings.time_limit / 20)
-                try:
-                    values, inc, n_imp = improve(built, values, inc, lns_deadline, seed=settings.seed,
-                                                 progress=progress)
-                except KeyboardInterrupt:
-                    interrupted = True
-                    n_imp = 0
+                stats: dict = {}
+                values, inc, n_imp, n_sub = improve(built, values, inc, lns_deadline, seed=settings.seed,
+                                                    progress=progress, stats=stats)
+                interrupted = interrupted or bool(stats.get("interrupted"))
                 apply_values(built, values)
                 for v in int_vars(built):
                     v.varValue = values.get(v.name, 0)
                 has, obj_raw = True, inc
-                notes.append(f"large neighbourhood search: {n_imp} improvement(s)")
+                notes.append(f"large neighbourhood search: {n_imp} improvement(s) in {n_sub} sub-problems")
                 if bound is not None and obj_raw <= bound + 1e-6:
                     proven = True
                 else:

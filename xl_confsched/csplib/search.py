@@ -234,9 +234,11 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
 
 
 def improve(built: BuiltModel, values: dict[str, int], objective: float, deadline: float, seed: int = 0,
-            progress: Callable[[str], None] | None = None, iteration_seconds: float = 4.0
-            ) -> tuple[dict[str, int], float, int]:
-    """Large neighbourhood search until ``deadline``; returns (values, objective, improvements)."""
+            progress: Callable[[str], None] | None = None, iteration_seconds: float = 4.0,
+            stats: dict | None = None) -> tuple[dict[str, int], float, int, int]:
+    """Large neighbourhood search until ``deadline``; returns (values, objective, improvements, sub-problems).
+
+    Ctrl-C stops the search and returns the best schedule so far (``stats["interrupted"]`` is set)."""
     ctx = built.ctx
     p = ctx.problem
     rng = random.Random(seed)
@@ -250,7 +252,8 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
     t_start = time.perf_counter()
     overhead = 0.5  # seconds around each CBC run (model file, start-up, solution): measured as we go
     try:
-        while time.perf_counter() + overhead + 0.5 < deadline:
+        searching = True
+        while searching and time.perf_counter() + overhead + 0.5 < deadline:
             it += 1
             kind = kinds[it % len(kinds)] if it <= 3 else rng.choice(kinds)
             free = _neighbourhood(built, values, kind, size[kind], rng)
@@ -262,8 +265,17 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
                 v.setInitialValue(values.get(v.name, 0))
             t_left = deadline - time.perf_counter()
             t_call = time.perf_counter()
-            run = solve_cbc(built.prob, max(0.3, min(iteration_seconds, t_left - overhead)), seed=seed + it,
-                            warm_start=True, constant=built.constant)
+            try:
+                run = solve_cbc(built.prob, max(0.3, min(iteration_seconds, t_left - overhead)), seed=seed + it,
+                                warm_start=True, constant=built.constant)
+            except KeyboardInterrupt:
+                if stats is not None:
+                    stats["interrupted"] = True
+                break
+            if run.interrupted:  # Ctrl-C reached CBC: take what it found, then stop
+                searching = False
+                if stats is not None:
+                    stats["interrupted"] = True
             overhead = max(overhead, time.perf_counter() - t_call - run.seconds + 0.2)
             new = current_values(built) if run.has_solution else None
             obj = float(pulp.value(built.prob.objective)) if new is not None else None
@@ -282,5 +294,4 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
         for v, lo, hi in saved:
             v.lowBound, v.upBound = lo, hi
         apply_values(built, values)
-    built.ctx.notes.append(f"neighbourhood search: {it} sub-problems solved")
-    return values, objective, improvements
+    return values, objective, improvements, it
