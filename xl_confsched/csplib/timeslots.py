@@ -210,7 +210,7 @@ def _solve_session(problem, s, rooms, targets, weights, fixed_slots, time_limit,
     if solver == "highs":
         cmd = pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1, random_seed=seed)
     else:
-        cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=1, options=[f"randomSeed {seed + 1}"])
+        cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, options=[f"randomSeed {seed + 1}"])
     prob.solve(cmd)
     if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         return None

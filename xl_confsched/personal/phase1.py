@@ -84,7 +84,7 @@ def _solver(settings_solver: str, time_limit: float, seed: int, mip: bool = True
     time_limit = max(1.0, float(time_limit))
     if settings_solver == "highs":
         return pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1, mip=mip)
-    return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=1, mip=mip,
+    return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, mip=mip,
                              options=[f"randomSeed {seed + 1}", f"randomCbcSeed {seed + 1}"])
 
 

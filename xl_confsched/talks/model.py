@@ -391,7 +391,7 @@ def solve(f: Formulation, time_limit: float, solver: str = "cbc", seed: int = 0,
 def lp_bound(problem: TalkProblem, formulation: str = "groups", hard_pairs_mode: str = "soft") -> float | None:
     """Value of the LP relaxation (a lower bound on the cost of every schedule)."""
     f = build(problem, formulation, hard_pairs_mode)
-    f.prob.solve(pulp.PULP_CBC_CMD(msg=False, mip=False, threads=1))
+    f.prob.solve(pulp.PULP_CBC_CMD(msg=False, mip=False))
     if f.prob.status != pulp.LpStatusOptimal:
         return None
     return float(pulp.value(f.prob.objective) or 0.0)
