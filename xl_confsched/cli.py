@@ -72,6 +72,7 @@ def cmd_solve(args) -> int:
     kind = _kind_for(data, args.kind)
     extra = {k: v for k, v in {
         "fix": args.fix, "from": args.start_from, "max_changes": args.max_changes, "hard_rules": args.hard_rules,
+        "work": args.work,
     }.items() if v is not None}
     settings = SolveSettings(
         model=args.model, time_limit=args.time_limit, solver=args.solver, seed=args.seed,
@@ -158,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--fix", help="solution workbook whose schedule is kept fixed")
     s.add_argument("--from", dest="start_from", help="solution workbook to start from (warm start)")
     s.add_argument("--max-changes", type=int, help="with --from: move at most this many submissions")
+    s.add_argument("--work", type=int, metavar="N",
+                   help="conference schedules: a fixed amount of search (N neighbourhood sub-problems, node-limited) "
+                        "instead of searching until the time limit, so the same seed gives the same schedule")
     s.add_argument("--hard-rules", choices=["presenters", "all", "none"],
                    help="conference schedules: which of the paper's hard rules hold besides the weighted objective "
                         "(default presenters: no presenter in two places; all: also one room per track)")

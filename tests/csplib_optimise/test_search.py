@@ -64,3 +64,14 @@ def test_optimise_with_search_reports_the_evaluators_objective(csplib_dir):
     assert abs(res.objective - ev.total) < 1e-6
     assert res.best_bound is not None and res.best_bound <= ev.total
     assert res.status in ("optimal", "feasible")
+
+
+def test_fixed_work_repeats_exactly():
+    """--work N: node-limited sub-problems, so the same seed gives the same schedule (issue: same input and seed)."""
+    p = make_instance(5)
+    runs = [optimise(p, SolveSettings(time_limit=60, seed=4, extra={"work": 5})) for _ in range(2)]
+    assert all(r.schedule is not None for r in runs)
+    assert runs[0].schedule.grid == runs[1].schedule.grid and runs[0].schedule.cells == runs[1].schedule.cells
+    assert any(n.startswith("fixed work: 5 neighbourhood sub-problems") for n in runs[0].notes) \
+        or runs[0].status == "optimal"
+    assert abs(runs[0].objective - evaluate(p, runs[0].schedule).total) < 1e-6

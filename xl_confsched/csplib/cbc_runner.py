@@ -66,7 +66,8 @@ def cbc_version() -> str:
 
 def solve_cbc(prob: pulp.LpProblem, time_limit: float, seed: int = 0, threads: int = 1,
               warm_start: bool = False, progress: Callable[[str], None] | None = None,
-              verbose: bool = False, constant: float = 0.0, gap_abs: float | None = None) -> CbcRun:
+              verbose: bool = False, constant: float = 0.0, gap_abs: float | None = None,
+              max_nodes: int | None = None) -> CbcRun:
     cmd = pulp.PULP_CBC_CMD(msg=False)
     path = cmd.path
     tmp = tempfile.mkdtemp(prefix="xlcs_cbc_")
@@ -84,6 +85,8 @@ def solve_cbc(prob: pulp.LpProblem, time_limit: float, seed: int = 0, threads: i
     args += ["-randomSeed", str(seed + 1), "-randomCbcSeed", str(seed + 1)]
     if gap_abs is not None:
         args += ["-allow", str(gap_abs)]
+    if max_nodes is not None:  # a work limit: with one thread and a seed, the run is reproducible
+        args += ["-maxNodes", str(int(max_nodes))]
     args += ["-solve", "-printingOptions", "all", "-solution", sol]
     run = CbcRun()
     t0 = time.perf_counter()

@@ -28,13 +28,15 @@ import pulp
 
 from ..kinds import SolveSettings
 from .capacity import CapacityReport, check_capacity, min_cells
-from .cbc_runner import cbc_version, solve_cbc
+from .cbc_runner import CbcRun, cbc_version, solve_cbc
 from .model import BIG, BuiltModel, build_model, room_classes, session_solution, set_start_values
 from .problem import Problem
 from .rules import RULES
 from .schedule import Schedule
 from .search import apply_values, current_values, greedy_start, improve, int_vars, model_value
 from .timeslots import assign_timeslots
+
+WORK_NODES = 60  # node limit of every CBC run in fixed-work mode (``--work``)
 
 
 @dataclass
@@ -132,8 +134,9 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         obj_raw = pulp.value(built.prob.objective) if has else None
     else:
         # pooling identical rooms pays only when it removes many rooms (GECCO-like instances)
+        work = (settings.extra or {}).get("work")  # a fixed amount of search: reproducible runs
         staged = (mode == "full" and not cap.must_split and fixed is None and max_changes is None
-                  and start is None and len(room_classes(problem)) <= 0.6 * problem.R)
+                  and start is None and len(room_classes(problem)) <= 0.6 * problem.R and work is None)
         bound_a = None
         t_used = 0.0
         if staged:
@@ -151,9 +154,17 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         # search around the incumbent gets the rest
         lns_ok = fixed is None and max_changes is None
         if lns_ok and warm and t_cbc > 8:
-            t_cbc = max(4.0, 0.25 * t_cbc)
-        run = solve_cbc(built.prob, t_cbc, seed=settings.seed, threads=threads,
-                        warm_start=warm, progress=progress, verbose=settings.verbose, constant=built.constant)
+            # fixed work: the node limit ends the run; the share is only a safety cap
+            t_cbc = max(4.0, (0.5 if work is not None else 0.25) * t_cbc)
+        if work is not None and greedy is not None:
+            # fixed work: the greedy start and the node-limited neighbourhood search only (CBC's root
+            # processing of the whole model is long and stopped by time, which would not repeat)
+            run = CbcRun(result="not run (fixed work: neighbourhood search from the greedy start)",
+                         version=cbc_version())
+        else:
+            run = solve_cbc(built.prob, t_cbc, seed=settings.seed, threads=threads,
+                            warm_start=warm, progress=progress, verbose=settings.verbose, constant=built.constant,
+                            max_nodes=WORK_NODES if work is not None else None)
         solve_s = run.seconds + t_used
         has, proven, interrupted = run.has_solution, run.proven_optimal, run.interrupted
         bound = run.bound + built.constant if run.bound is not None else None
@@ -177,7 +188,15 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                 lns_deadline = deadline - 1.0 - built.n_variables / 20000 - min(10.0, settings.time_limit / 20)
                 stats: dict = {}
                 values, inc, n_imp, n_sub = improve(built, values, inc, lns_deadline, seed=settings.seed,
-                                                    progress=progress, stats=stats)
+                                                    progress=progress, stats=stats,
+                                                    max_iterations=int(work) if work is not None else None,
+                                                    max_nodes=WORK_NODES if work is not None else None)
+                if work is not None:
+                    notes.append(f"fixed work: {int(work)} neighbourhood sub-problems of at most {WORK_NODES} nodes "
+                                 "each; the same seed gives the same schedule"
+                                 + (" — but the time limit cut it short this time, so this run may not repeat"
+                                    if stats.get("deadline_hit") or run.timed_out or
+                                    (run.result or "").lower().startswith("stopped on time") else ""))
                 interrupted = interrupted or bool(stats.get("interrupted"))
                 apply_values(built, values)
                 for v in int_vars(built):

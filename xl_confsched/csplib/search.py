@@ -235,10 +235,15 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
 
 def improve(built: BuiltModel, values: dict[str, int], objective: float, deadline: float, seed: int = 0,
             progress: Callable[[str], None] | None = None, iteration_seconds: float = 4.0,
-            stats: dict | None = None) -> tuple[dict[str, int], float, int, int]:
+            stats: dict | None = None, max_iterations: int | None = None,
+            max_nodes: int | None = None) -> tuple[dict[str, int], float, int, int]:
     """Large neighbourhood search until ``deadline``; returns (values, objective, improvements, sub-problems).
 
-    Ctrl-C stops the search and returns the best schedule so far (``stats["interrupted"]`` is set)."""
+    Ctrl-C stops the search and returns the best schedule so far (``stats["interrupted"]`` is set).
+    With ``max_iterations`` and ``max_nodes`` the search is a fixed amount of work (each
+    sub-problem node-limited, the deadline only a safety cap), so the same seed gives the
+    same schedule on any machine fast enough to finish it (``stats["deadline_hit"]`` says
+    when it was not)."""
     ctx = built.ctx
     p = ctx.problem
     rng = random.Random(seed)
@@ -253,7 +258,13 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
     overhead = 0.5  # seconds around each CBC run (model file, start-up, solution): measured as we go
     try:
         searching = True
-        while searching and time.perf_counter() + overhead + 0.5 < deadline:
+        while searching:
+            if max_iterations is not None and it >= max_iterations:
+                break
+            if time.perf_counter() + overhead + 0.5 >= deadline:
+                if stats is not None and max_iterations is not None:
+                    stats["deadline_hit"] = True
+                break
             it += 1
             kind = kinds[it % len(kinds)] if it <= 3 else rng.choice(kinds)
             free = _neighbourhood(built, values, kind, size[kind], rng)
@@ -266,8 +277,9 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
             t_left = deadline - time.perf_counter()
             t_call = time.perf_counter()
             try:
-                run = solve_cbc(built.prob, max(0.3, min(iteration_seconds, t_left - overhead)), seed=seed + it,
-                                warm_start=True, constant=built.constant)
+                t_run = max(0.3, (t_left - overhead) if max_nodes else min(iteration_seconds, t_left - overhead))
+                run = solve_cbc(built.prob, t_run, seed=seed + it, warm_start=True, constant=built.constant,
+                                max_nodes=max_nodes)
             except KeyboardInterrupt:
                 if stats is not None:
                     stats["interrupted"] = True
@@ -286,7 +298,7 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
                     progress(f"[{time.perf_counter() - t_start:6.1f}s] neighbourhood search: incumbent "
                              f"{objective:,.0f} (freed {kind} ×{size[kind]})")
             # adapt: solved to optimality quickly → larger neighbourhoods; time-limited → smaller
-            if run.proven_optimal and run.seconds < iteration_seconds / 2:
+            if run.proven_optimal and (max_nodes is not None or run.seconds < iteration_seconds / 2):
                 size[kind] = min(limit[kind], size[kind] + 1)
             elif not run.proven_optimal:
                 size[kind] = max(2, size[kind] - 1)
