@@ -261,16 +261,7 @@ class BlockModel:
             if not states:
                 break
         history.append(states)
-        best = {}
-        cands = {}
-        for L in range(1, self.max_len + 1):
-            if not ends[L]:
-                continue
-            items = sorted(ends[L].values(), key=lambda t: t[0])[:n_cands]
-            lst = [(tot, self._path(history, back)) for tot, back in items]
-            cands[L] = lst
-            best[L] = lst[0]
-        return best, cands
+        return self._collect(history, ends, n_cands)
 
     def _price_general(self, pi: np.ndarray, crit: frozenset[int], n_cands: int = 30):
         """:meth:`price` for any talk lengths (a Python loop over every transition)."""
@@ -325,6 +316,10 @@ class BlockModel:
             if not states:
                 break
         history.append(states)
+        return self._collect(history, ends, n_cands)
+
+    def _collect(self, history, ends, n_cands: int):
+        """Per block length: the least-cost block and up to ``n_cands`` candidates, with their placements."""
         best = {}
         cands = {}
         for L in range(1, self.max_len + 1):
