@@ -128,17 +128,27 @@ def _tables_of(sheet: xw.Sheet) -> list[tuple[str, xw.Range]]:
         return []
 
 
-def _defined_names(book: xw.Book) -> list[tuple[str, xw.Range]]:
-    out = []
+def _names(book: xw.Book) -> list[tuple[str, Any]]:
+    """(name, Name object) of the book's defined names; unreadable ones are skipped."""
     try:
         names = list(book.names)
-    except Exception:  # noqa: BLE001
-        return out
+    except Exception:  # noqa: BLE001 - an engine without names
+        return []
+    out = []
     for n in names:
         try:
-            name = n.name
-            if "!" in name or name.startswith("_xl") or name.lower().startswith(SETTING_PREFIX):
-                continue  # sheet-scoped, Excel's own (print areas…), our settings
+            out.append((n.name, n))
+        except Exception:  # noqa: BLE001
+            continue
+    return out
+
+
+def _defined_names(book: xw.Book) -> list[tuple[str, xw.Range]]:
+    out = []
+    for name, n in _names(book):
+        if "!" in name or name.startswith("_xl") or name.lower().startswith(SETTING_PREFIX):
+            continue  # sheet-scoped, Excel's own (print areas…), our settings
+        try:
             out.append((name, n.refers_to_range))
         except Exception:  # noqa: BLE001 - a constant or a formula, not a range
             continue
@@ -183,15 +193,7 @@ def _name_value(refers_to: str | None) -> str | None:
 
 def read_settings(book: xw.Book) -> dict[str, str]:
     out: dict[str, str] = {}
-    try:
-        names = list(book.names)
-    except Exception:  # noqa: BLE001
-        return out
-    for n in names:
-        try:
-            name = n.name
-        except Exception:  # noqa: BLE001
-            continue
+    for name, n in _names(book):
         if name.lower().startswith(SETTING_PREFIX):
             key = name[len(SETTING_PREFIX):].lower()
             if key in SETTING_KEYS:
@@ -246,11 +248,8 @@ def save_settings(book: xw.Book | None = None, **values: Any) -> None:
     """Store settings (model, time_limit, solver, seed) as workbook names, as the Settings button does."""
     book = _book(book)
     existing = {}
-    for n in book.names:
-        try:
-            existing[n.name.lower()] = n
-        except Exception:  # noqa: BLE001
-            continue
+    for name, n in _names(book):
+        existing[name.lower()] = n
     for key, value in values.items():
         if key not in SETTING_KEYS:
             raise ValueError(f"unknown setting {key!r}; known: {', '.join(SETTING_KEYS)}")
