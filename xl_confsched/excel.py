@@ -351,6 +351,11 @@ def write_sheet(book: xw.Book, sheet_report: SheetReport, position: tuple[str, s
         sheet = book.sheets.add(sheet_report.name, after=book.sheets[position[1]])
     else:
         sheet = book.sheets.add(sheet_report.name, before=book.sheets[position[1]])
+    return _fill_sheet(sheet, sheet_report)
+
+
+def _fill_sheet(sheet: xw.Sheet, sheet_report: SheetReport) -> xw.Sheet:
+    """Write a report's blocks, charts and frozen panes into an empty sheet."""
     for block in sheet_report.blocks:
         write_block(sheet, block)
     for chart in sheet_report.charts:
@@ -369,13 +374,7 @@ def refill_sheet(sheet: xw.Sheet, sheet_report: SheetReport) -> xw.Sheet:
     sheet.clear()
     if sheet.name != sheet_report.name:  # same name up to case
         _try(lambda: setattr(sheet, "name", sheet_report.name))
-    for block in sheet_report.blocks:
-        write_block(sheet, block)
-    for chart in sheet_report.charts:
-        _write_chart(sheet, chart)
-    if sheet_report.freeze:
-        _try(lambda: sheet.freeze_panes.freeze_at(sheet_report.freeze))
-    return sheet
+    return _fill_sheet(sheet, sheet_report)
 
 
 def _delete_table(table) -> None:

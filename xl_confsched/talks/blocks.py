@@ -533,17 +533,8 @@ def _best_choices(bases, W, gen_idx, sp_arr, T):
                 yield ch, val
         return
     if k == 3:
-        M = (bases[0][:, None, None] + bases[1][None, :, None] + bases[2][None, None, :]
-             + W[:, :, None] + W[:, None, :] + W[None, :, :])
-        # "none" may be chosen in several venues at once: no pair cost among nones
-        M[T, T, :] -= W[T, T]
-        M[T, :, T] -= W[T, T]
-        M[:, T, T] -= W[T, T]
-        M[T, T, T] += W[T, T]
         # the cheapest generic talk per axis, one axis at a time, keeping the argmins
-        order = np.concatenate([gen_idx, sp_arr])
-        ng = len(gen_idx)
-        M3 = M[np.ix_(order, order, order)]
+        order, ng, M3 = _triple_costs(bases, W, T, gen_idx, sp_arr)
         g2 = M3[:, :, :ng]
         A2 = np.argmin(g2, axis=2)  # n × n
         R2 = np.concatenate([np.take_along_axis(g2, A2[:, :, None], axis=2), M3[:, :, ng:]], axis=2)
@@ -589,15 +580,7 @@ def _choice_arrays(bases, W, gen_idx, sp_arr, T):
         b = np.where(cb == 0, A1[a], ng + cb - 1)
         return np.stack([order[a], order[b]], axis=1).astype(np.int64), R0[ca, cb]
     elif k == 3:
-        M = (bases[0][:, None, None] + bases[1][None, :, None] + bases[2][None, None, :]
-             + W[:, :, None] + W[:, None, :] + W[None, :, :])
-        M[T, T, :] -= W[T, T]
-        M[T, :, T] -= W[T, T]
-        M[:, T, T] -= W[T, T]
-        M[T, T, T] += W[T, T]
-        order = np.concatenate([gen_idx, sp_arr])
-        ng = len(gen_idx)
-        M3 = M[np.ix_(order, order, order)]
+        order, ng, M3 = _triple_costs(bases, W, T, gen_idx, sp_arr)
         g2 = M3[:, :, :ng]
         A2 = np.argmin(g2, axis=2)
         R2 = np.concatenate([np.take_along_axis(g2, A2[:, :, None], axis=2), M3[:, :, ng:]], axis=2)
@@ -616,3 +599,17 @@ def _choice_arrays(bases, W, gen_idx, sp_arr, T):
         raise NotImplementedError("the block bound handles at most 3 venues")
     keep = (val < INF / 2) & (val < BIG / 2)
     return ch[keep, None], val[keep]
+
+
+def _triple_costs(bases, W, T, gen_idx, sp_arr):
+    """Cost of every (talk, talk, talk) choice for 3 venues, rows/columns in (generic, special) order.
+
+    "None" (index T) may be chosen in several venues at once: no pair cost among nones."""
+    M = (bases[0][:, None, None] + bases[1][None, :, None] + bases[2][None, None, :]
+         + W[:, :, None] + W[:, None, :] + W[None, :, :])
+    M[T, T, :] -= W[T, T]
+    M[T, :, T] -= W[T, T]
+    M[:, T, T] -= W[T, T]
+    M[T, T, T] += W[T, T]
+    order = np.concatenate([gen_idx, sp_arr])
+    return order, len(gen_idx), M[np.ix_(order, order, order)]
