@@ -75,3 +75,92 @@ def test_fixed_work_repeats_exactly():
     assert any(n.startswith("fixed work: 5 neighbourhood sub-problems") for n in runs[0].notes) \
         or runs[0].status == "optimal"
     assert abs(runs[0].objective - evaluate(p, runs[0].schedule).total) < 1e-6
+
+
+def _start_values(built, sched):
+    from xl_confsched.csplib.model import set_start_values
+    from xl_confsched.csplib.search import int_vars
+
+    set_start_values(built, sched)
+    return {v.name: int(round(v.varValue or 0)) for v in int_vars(built)}
+
+
+def _extra_rooms(sched):
+    """Σ over tracks of (rooms used − 1), counted from the grid itself."""
+    rooms = {}
+    for (s, r), k in sched.grid.items():
+        rooms.setdefault(k, set()).add(r)
+    return sum(len(rs) - 1 for rs in rooms.values())
+
+
+def test_one_room_per_track_slack_weight_can_be_switched():
+    """The search prices one-room-per-track at the instance's weight first, then makes it hard:
+    the two objectives differ by exactly BIG per extra room of the schedule."""
+    from xl_confsched.csplib.model import BIG
+
+    from .helpers import random_schedule
+
+    for seed in range(12):
+        p = make_instance(seed, R=4, T=4)
+        sched = random_schedule(p, seed)
+        if _extra_rooms(sched):
+            break
+    built = build_model(p, "full", hard_rules="all")
+    values = _start_values(built, sched)
+    hard = model_value(built, values)
+    slack_hard = built.slack_value()
+    built.set_slack_weight("NR", 0.0)
+    soft = model_value(built, values)
+    slack_soft = built.slack_value()
+    built.set_slack_weight("NR", BIG)
+    assert abs(hard - soft - BIG * _extra_rooms(sched)) < 1e-6
+    # what is reported apart as slack moves with the weight; the evaluator's part stays the same
+    assert abs(slack_hard - slack_soft - BIG * _extra_rooms(sched)) < 1e-6
+    assert abs((hard - slack_hard) - (soft - slack_soft)) < 1e-6
+    assert abs(model_value(built, values) - hard) < 1e-6
+
+
+def test_recolouring_gives_every_track_one_room():
+    """First repair sub-problem: the tracks keep their sessions and talks, the rooms are reassigned
+    with one room per track hard (always possible here: as many rooms as tracks)."""
+    import time
+
+    from xl_confsched.csplib.search import split_tracks
+
+    from .helpers import random_schedule
+
+    tried = 0
+    for seed in range(12):
+        p = make_instance(seed, R=4, T=4)
+        sched = random_schedule(p, seed)
+        if not _extra_rooms(sched):
+            continue
+        tried += 1
+        built = build_model(p, "full", hard_rules="all")
+        values = _start_values(built, sched)
+        assert split_tracks(built, values)
+        start = model_value(built, values)
+        values2, obj, n_imp, n_sub = improve(built, values, start, time.perf_counter() + 20, seed=seed,
+                                             max_iterations=1, repair=True)
+        assert n_sub == 1 and n_imp == 1 and obj < start
+        assert not split_tracks(built, values2)
+        slots = _schedule_of(p, built, values2)
+        ev = evaluate(p, slots.schedule)
+        assert ev.all_scheduled and ev.valid and not ev.term("NR").violations
+        # sessions and talks untouched: only rooms moved
+        before = {n: c[0][0] for n, c in sched.cells_of().items()}
+        after = {n: c[0][0] for n, c in slots.schedule.cells_of().items()}
+        assert before == after
+    assert tried >= 2
+
+
+def test_hard_rules_all_keeps_every_track_in_one_room():
+    """--hard-rules all (the paper's exact model's rules): no track in two rooms unless it must,
+    even when the instance does not weigh rooms per track at all."""
+    for seed in (2, 6):
+        p = make_instance(seed, weights={"NR": 0, "TR": 5})
+        res = optimise(p, SolveSettings(time_limit=15, seed=0, extra={"hard_rules": "all"}))
+        assert res.schedule is not None and res.status in ("optimal", "feasible")
+        ev = evaluate(p, res.schedule)
+        assert _extra_rooms(res.schedule) == 0 and not ev.term("NR").violations
+        assert abs(res.objective - ev.total) < 1e-6

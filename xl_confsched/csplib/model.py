@@ -42,6 +42,9 @@ from .rules import RULES
 from .schedule import Schedule
 
 BIG = 10_000_000  # elastic penalty per unit of a relaxed hard rule (paper models)
+# by default no presenter is in two places at once (elastically), and rooms per track cost what the
+# instance's weight says; "all" also keeps one room per track, as the paper's exact model does
+DEFAULT_HARD_RULES = "presenters"
 MODES = ("full", "exact", "extended")
 
 
@@ -284,14 +287,29 @@ class BuiltModel:
     constant: float
     build_seconds: float
     excluded: list[int]  # submissions that cannot be placed (need more slots than any session has)
+    base_objective: object = None  # the objective without the hard rules' elastic slack
+    slack_weight: dict[str, float] = field(default_factory=dict)  # hard rule -> cost per unit of slack
 
     @property
     def n_variables(self) -> int:
         return len(self.prob.variables())
 
     def slack_value(self) -> float:
-        """The elastic part of the objective (BIG × slack of the hard rules) at the current values."""
-        return BIG * sum((v.varValue or 0.0) for vs in self.slack.values() for v in vs)
+        """The elastic part of the objective (cost × slack of the hard rules) at the current values."""
+        return sum(self.slack_weight.get(key, BIG) * sum((v.varValue or 0.0) for v in vs)
+                   for key, vs in self.slack.items())
+
+    def set_slack_weight(self, key: str, weight: float) -> None:
+        """Change what a unit of a hard rule's slack costs (0: the rule is only its weighted term).
+
+        The search uses it to find a good schedule with one-room-per-track weighted as the
+        instance weighs it first, then to repair that schedule with the rule hard again."""
+        if key not in self.slack:
+            return
+        self.slack_weight[key] = weight
+        parts = [self.base_objective] + [self.slack_weight.get(k, BIG) * pulp.lpSum(vs)
+                                         for k, vs in self.slack.items()]
+        self.prob.setObjective(pulp.lpSum(parts))
 
     @property
     def n_constraints(self) -> int:
@@ -301,7 +319,7 @@ class BuiltModel:
 def build_model(problem: Problem, mode: str = "full", split: set[int] | None = None,
                 fixed: Schedule | None = None, start: Schedule | None = None,
                 max_changes: int | None = None, one_room: bool = False,
-                aggregate: bool = False, hard_rules: str | bool = "presenters") -> BuiltModel:
+                aggregate: bool = False, hard_rules: str | bool = DEFAULT_HARD_RULES) -> BuiltModel:
     """Build the session-level model (see the module doc).
 
     ``hard_rules`` (full model): which of the paper's hard rules hold as well, elastically
@@ -448,6 +466,7 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
             _paper_hard_rules(ctx, slack, extended=False, full=True, rooms=(hard_rules == "all"))
             for key, vs in slack.items():
                 objective.append(BIG * pulp.lpSum(vs))
+        n_slack_parts = len(objective)
         for rule in RULES:
             if not rule.active(p):
                 continue
@@ -481,7 +500,9 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
     prob.setObjective(obj)
     constant = float(prob.objective.constant) if prob.objective is not None else 0.0
     return BuiltModel(ctx=ctx, prob=prob, terms=terms, slack=dict(slack), constant=constant,
-                      build_seconds=time.perf_counter() - t0, excluded=excluded)
+                      build_seconds=time.perf_counter() - t0, excluded=excluded,
+                      base_objective=pulp.lpSum(objective[n_slack_parts:]) if mode == "full" else None,
+                      slack_weight={key: BIG for key in slack})
 
 
 def room_classes(problem: Problem) -> list[list[int]]:

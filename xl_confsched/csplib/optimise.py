@@ -29,14 +29,16 @@ import pulp
 from ..kinds import SolveSettings
 from .capacity import CapacityReport, check_capacity, min_cells
 from .cbc_runner import CbcRun, cbc_version, solve_cbc
-from .model import BIG, BuiltModel, build_model, room_classes, session_solution, set_start_values
+from .model import BIG, DEFAULT_HARD_RULES, BuiltModel, build_model, room_classes, session_solution, set_start_values
 from .problem import Problem
 from .rules import RULES
 from .schedule import Schedule
-from .search import apply_values, current_values, greedy_start, improve, int_vars, model_value
+from .search import apply_values, current_values, greedy_start, improve, int_vars, model_value, split_tracks
 from .timeslots import assign_timeslots
 
 WORK_NODES = 60  # node limit of every CBC run in fixed-work mode (``--work``)
+PHASE_A_SHARE = 0.6  # share of the neighbourhood search with one room per track only weighted
+TWO_PHASE_MIN_VARIABLES = 3000  # below this CBC usually settles the model with the hard rule directly
 
 
 @dataclass
@@ -75,7 +77,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     for msg in cap.messages:
         if progress:
             progress(f"capacity: {msg}")
-    hard_rules = (settings.extra or {}).get("hard_rules", "presenters")
+    hard_rules = (settings.extra or {}).get("hard_rules", DEFAULT_HARD_RULES)
     built = build_model(problem, mode, split=cap.must_split, fixed=fixed, start=start, max_changes=max_changes,
                         hard_rules=hard_rules)
     if progress:
@@ -135,13 +137,41 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     else:
         # pooling identical rooms pays only when it removes many rooms (GECCO-like instances)
         work = (settings.extra or {}).get("work")  # a fixed amount of search: reproducible runs
+        lns_ok = fixed is None and max_changes is None
         staged = (mode == "full" and not cap.must_split and fixed is None and max_changes is None
                   and start is None and len(room_classes(problem)) <= 0.6 * problem.R and work is None)
         bound_a = None
         t_used = 0.0
+        # one room per track as a hard rule: the pooled stages plan sessions with it weighted as the
+        # instance weighs it (pooled rooms cannot see it), then the rooms are recoloured with it hard
+        recolour = staged and "NR" in built.slack
         if staged:
-            bound_a, t_used = _stage_sessions_then_rooms(problem, built, limit, settings, progress, notes)
+            if recolour:
+                built.set_slack_weight("NR", 0.0)
+            bound_a, t_used = _stage_sessions_then_rooms(problem, built, limit, settings, progress, notes,
+                                                         "presenters" if recolour else hard_rules)
             warm = bound_a is not None and any(v.varValue is not None for v in built.ctx.y.values())
+            if recolour:
+                built.set_slack_weight("NR", BIG)
+                values = current_values(built) if warm else None
+                if values is not None and split_tracks(built, values):
+                    t1 = time.perf_counter()
+                    n_split = len(split_tracks(built, values))
+                    values, _, _, _ = improve(built, values, model_value(built, values) or math.inf,
+                                              t1 + max(4.0, min(15.0, 0.1 * limit)), seed=settings.seed,
+                                              progress=progress, max_iterations=1, repair=True,
+                                              iteration_seconds=max(4.0, min(15.0, 0.1 * limit)))
+                    apply_values(built, values)
+                    t_used += time.perf_counter() - t1
+                    notes.append(f"search: rooms recoloured with one room per track hard: {n_split} track(s) in "
+                                 f"several rooms → {len(split_tracks(built, values))}")
+        # on large models the search runs first with one room per track only weighted (as the instance
+        # weighs it: moves through schedules with a split track are allowed), then hard again; small
+        # ones CBC settles directly
+        two_phase = (mode == "full" and not staged and lns_ok and "NR" in built.slack
+                     and built.n_variables >= TWO_PHASE_MIN_VARIABLES)
+        if two_phase:
+            built.set_slack_weight("NR", 0.0)
         greedy = None
         if not warm and fixed is None and start is None:
             greedy = greedy_start(built)
@@ -152,10 +182,10 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         t_cbc = max(1.0, deadline - time.perf_counter())
         # with a start schedule, CBC gets part of the time (for its bound); the large neighbourhood
         # search around the incumbent gets the rest
-        lns_ok = fixed is None and max_changes is None
         if lns_ok and warm and t_cbc > 8:
             # fixed work: the node limit ends the run; the share is only a safety cap
-            t_cbc = max(4.0, (0.5 if work is not None else 0.25) * t_cbc)
+            # (its bound pays on the pooled-room instances; elsewhere it mostly proves small ones)
+            t_cbc = max(4.0, (0.5 if work is not None else 0.25 if staged else 0.1) * t_cbc)
         if work is not None and greedy is not None:
             # fixed work: the greedy start and the node-limited neighbourhood search only (CBC's root
             # processing of the whole model is long and stopped by time, which would not repeat)
@@ -175,6 +205,8 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         obj_raw = pulp.value(built.prob.objective) if has else None
         if has and bound is not None and obj_raw is not None and obj_raw <= bound + 1e-6:
             proven = True
+        if two_phase and has and proven and split_tracks(built, current_values(built) or {}):
+            proven = False  # optimal only with one room per track weighted: the hard phase follows
         if lns_ok and not proven and not interrupted and deadline - time.perf_counter() > 3:
             values = current_values(built) if has else None
             inc = obj_raw
@@ -187,16 +219,37 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                 # leave time for the exact model value of the result and the time-slot phase
                 lns_deadline = deadline - 1.0 - built.n_variables / 20000 - min(10.0, settings.time_limit / 20)
                 stats: dict = {}
-                values, inc, n_imp, n_sub = improve(built, values, inc, lns_deadline, seed=settings.seed,
-                                                    progress=progress, stats=stats,
-                                                    max_iterations=int(work) if work is not None else None,
-                                                    max_nodes=WORK_NODES if work is not None else None)
+                n_imp = n_sub = 0
+                work_left = int(work) if work is not None else None
+                if two_phase:
+                    t_b = time.perf_counter() + PHASE_A_SHARE * (lns_deadline - time.perf_counter())
+                    values, inc, n_imp, n_sub = improve(built, values, inc, t_b, seed=settings.seed,
+                                                        progress=progress, stats=stats, recolour_every=8,
+                                                        max_iterations=(int(PHASE_A_SHARE * work) if work is not None
+                                                                        else None),
+                                                        max_nodes=WORK_NODES if work is not None else None)
+                    if work_left is not None:
+                        work_left -= int(PHASE_A_SHARE * work)
+                    built.set_slack_weight("NR", BIG)
+                    inc = model_value(built, values) or inc
+                    if progress:
+                        progress(f"one room per track hard again from {inc:,.0f} "
+                                 f"({len(split_tracks(built, values))} track(s) in several rooms to repair)")
+                n_imp2 = n_sub2 = 0
+                if not stats.get("interrupted"):
+                    values, inc, n_imp2, n_sub2 = improve(built, values, inc, lns_deadline,
+                                                          seed=settings.seed + (1 if two_phase else 0),
+                                                          progress=progress, stats=stats,
+                                                          repair="NR" in built.slack, max_iterations=work_left,
+                                                          recolour_every=0 if staged else 8,
+                                                          max_nodes=WORK_NODES if work is not None else None)
                 if work is not None:
                     notes.append(f"fixed work: {int(work)} neighbourhood sub-problems of at most {WORK_NODES} nodes "
                                  "each; the same seed gives the same schedule"
                                  + (" — but the time limit cut it short this time, so this run may not repeat"
                                     if stats.get("deadline_hit") or run.timed_out or
                                     (run.result or "").lower().startswith("stopped on time") else ""))
+                n_imp, n_sub = n_imp + n_imp2, n_sub + n_sub2
                 interrupted = interrupted or bool(stats.get("interrupted"))
                 apply_values(built, values)
                 for v in int_vars(built):
@@ -208,6 +261,14 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                 else:
                     proven = False
                     solver_status = "best schedule of the neighbourhood search at the time limit"
+        if two_phase and built.slack_weight.get("NR") != BIG:  # the search did not reach the hard phase
+            built.set_slack_weight("NR", BIG)
+            values = current_values(built) if has else None
+            if values is not None:
+                obj_raw = model_value(built, values) or obj_raw
+                apply_values(built, values)
+                for v in int_vars(built):
+                    v.varValue = values.get(v.name, 0)
     result = SolveResult(schedule=None, status="no schedule", objective=None, best_bound=bound, gap=None,
                          build_seconds=built.build_seconds, solve_seconds=solve_s, n_variables=built.n_variables,
                          n_constraints=built.n_constraints, solver=solver, solver_version=version, model=mode,
@@ -276,7 +337,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
 
 
 def _stage_sessions_then_rooms(problem: Problem, built: BuiltModel, limit: float, settings: SolveSettings,
-                               progress, notes: list[str]) -> tuple[float | None, float]:
+                               progress, notes: list[str], hard_rules: str) -> tuple[float | None, float]:
     """Search stage of the full model: sessions with pooled identical rooms, then rooms for that plan.
 
     Leaves the full model's variables at the staged schedule's values (a warm start) and
@@ -284,8 +345,7 @@ def _stage_sessions_then_rooms(problem: Problem, built: BuiltModel, limit: float
     identical rooms (rooms per track counted per class of rooms), so its bound is a valid
     lower bound of the full model."""
     t0 = time.perf_counter()
-    agg = build_model(problem, "full", aggregate=True,
-                      hard_rules=(settings.extra or {}).get("hard_rules", "presenters"))
+    agg = build_model(problem, "full", aggregate=True, hard_rules=hard_rules)
     t_a = 0.25 * limit
     if progress:
         progress(f"stage 1: sessions with pooled rooms ({agg.n_variables:,} variables), up to {t_a:.0f}s")

@@ -190,7 +190,21 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
                     if (n, s, r) in ctx.xr:
                         free.add(ctx.xr[(n, s, r)].name)
 
-    if kind == "rooms":
+    if kind == "recolour":  # every track keeps its sessions and talks; only the rooms change
+        free = {v.name for v in ctx.y.values()}
+    elif kind == "repair":  # the rooms of a track that uses several, and a few more
+        split = [k for k, cells in where.items() if ctx.standard(k) and len({r for _, r in cells}) > 1]
+        k0 = rng.choice(split)
+        rooms = {r for _, r in where[k0]}
+        others = [r for r in range(R) if r not in rooms]
+        rooms |= set(rng.sample(others, min(len(others), max(0, size - len(rooms)))))
+        tracks = {k for k, cells in where.items() if any(r in rooms for _, r in cells)}
+        for (k, s, r), v in ctx.y.items():
+            if r in rooms:
+                free.add(v.name)
+        for k in tracks:
+            free_track(k)
+    elif kind == "rooms":
         rooms = set(rng.sample(range(R), min(R, size)))
         tracks = {k for k, cells in where.items() if any(r in rooms for _, r in cells)}
         for (k, s, r), v in ctx.y.items():
@@ -212,6 +226,13 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
     else:  # related tracks: a seed and the tracks it shares people, similarity or sessions with
         d = p.derived
         seed = rng.randrange(p.T)
+        # half the time the seed is a track placed in a penalised session or cell
+        w = p.parameters.weights
+        costly = sorted({k for k, cells in where.items() for s, r in cells
+                         if w.get("TS", 0) * p.track_session.get((k, s), 0)
+                         + w.get("SR", 0) * p.session_room.get((s, r), 0) > 0})
+        if costly and rng.random() < 0.5:
+            seed = rng.choice(costly)
         related = defaultdict(float)
         for (a, b) in d.presenter_conflicts | d.attendee_conflicts:
             ka, kb = p.submissions[a].track, p.submissions[b].track
@@ -233,11 +254,27 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
     return free
 
 
+def split_tracks(built: BuiltModel, values: dict[str, int]) -> list[int]:
+    """Tracks (other than those that must split) placed in more than one room."""
+    ctx = built.ctx
+    rooms = defaultdict(set)
+    for (k, s, r), v in ctx.y.items():
+        if values.get(v.name):
+            rooms[k].add(r)
+    return sorted(k for k, rs in rooms.items() if ctx.standard(k) and len(rs) > 1)
+
+
 def improve(built: BuiltModel, values: dict[str, int], objective: float, deadline: float, seed: int = 0,
             progress: Callable[[str], None] | None = None, iteration_seconds: float = 4.0,
             stats: dict | None = None, max_iterations: int | None = None,
-            max_nodes: int | None = None) -> tuple[dict[str, int], float, int, int]:
+            max_nodes: int | None = None, repair: bool = False,
+            recolour_every: int = 0) -> tuple[dict[str, int], float, int, int]:
     """Large neighbourhood search until ``deadline``; returns (values, objective, improvements, sub-problems).
+
+    ``repair``: while some track uses several rooms, the first sub-problem reassigns every
+    room (sessions kept), then most free the rooms of one such track (and a few more), so
+    one-room-per-track can be restored locally.  ``recolour_every``: reassign all rooms
+    (sessions kept) every so many sub-problems.
 
     Ctrl-C stops the search and returns the best schedule so far (``stats["interrupted"]`` is set).
     With ``max_iterations`` and ``max_nodes`` the search is a fixed amount of work (each
@@ -250,8 +287,9 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
     ints = int_vars(built)
     saved = [(v, v.lowBound, v.upBound) for v in ints]
     kinds = ["rooms", "sessions", "tracks"]
-    size = {"rooms": max(2, min(p.R, 3)), "sessions": max(2, min(p.S, 3)), "tracks": max(3, min(p.T, 6))}
-    limit = {"rooms": p.R, "sessions": p.S, "tracks": p.T}
+    size = {"rooms": max(2, min(p.R, 3)), "sessions": max(2, min(p.S, 3)), "tracks": max(3, min(p.T, 6)),
+            "repair": max(2, min(p.R, 3)), "recolour": p.R}
+    limit = {"rooms": p.R, "sessions": p.S, "tracks": p.T, "repair": p.R, "recolour": p.R}
     improvements = 0
     it = 0
     t_start = time.perf_counter()
@@ -267,6 +305,11 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
                 break
             it += 1
             kind = kinds[it % len(kinds)] if it <= 3 else rng.choice(kinds)
+            if recolour_every and it % recolour_every == recolour_every // 2:
+                kind = "recolour"  # now and then every track keeps its sessions and all rooms are reassigned
+            if repair and split_tracks(built, values):
+                # first give every track's sessions new rooms; then free the rooms of a split track
+                kind = "recolour" if it == 1 else ("repair" if rng.random() < 0.7 else kind)
             free = _neighbourhood(built, values, kind, size[kind], rng)
             for v in ints:
                 if v.name in free:

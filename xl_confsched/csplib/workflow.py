@@ -15,6 +15,7 @@ from ..report import Report, status_sheet
 from ..tables import WorkbookData, load_workbook_data
 from .evaluate import Evaluation, evaluate
 from .live_formulas import live_checks_sheet
+from .model import DEFAULT_HARD_RULES
 from .problem import Problem
 from .reader import read_problem_with_warnings
 from .results import (SCHEDULE, achievement_sheet, read_assignment_table, run_sheet, schedule_sheet,
@@ -139,7 +140,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         ("Solver", f"{getattr(result, 'solver', settings.solver)} {getattr(result, 'solver_version', '')}".strip()),
         ("Solver's own status", getattr(result, "solver_status", "")),
         ("Model", settings.model or "full"),
-        ("Hard rules", (settings.extra or {}).get("hard_rules", "presenters") if (settings.model or "full") == "full"
+        ("Hard rules", (settings.extra or {}).get("hard_rules", DEFAULT_HARD_RULES) if (settings.model or "full") == "full"
          else "the paper's model"),
         ("Status", result.status),
         ("Objective (evaluator)", _n(ev.total)),
