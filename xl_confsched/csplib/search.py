@@ -226,13 +226,6 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
     else:  # related tracks: a seed and the tracks it shares people, similarity or sessions with
         d = p.derived
         seed = rng.randrange(p.T)
-        # half the time the seed is a track placed in a penalised session or cell
-        w = p.parameters.weights
-        costly = sorted({k for k, cells in where.items() for s, r in cells
-                         if w.get("TS", 0) * p.track_session.get((k, s), 0)
-                         + w.get("SR", 0) * p.session_room.get((s, r), 0) > 0})
-        if costly and rng.random() < 0.5:
-            seed = rng.choice(costly)
         related = defaultdict(float)
         for (a, b) in d.presenter_conflicts | d.attendee_conflicts:
             ka, kb = p.submissions[a].track, p.submissions[b].track
