@@ -33,7 +33,7 @@ from .model import BIG, DEFAULT_HARD_RULES, BuiltModel, build_model, room_classe
 from .problem import Problem
 from .rules import RULES
 from .schedule import Schedule
-from .search import apply_values, current_values, greedy_start, improve, int_vars, model_value, split_tracks
+from .search import apply_values, current_values, greedy_start, improve, model_value, split_tracks
 from .timeslots import assign_timeslots
 
 WORK_NODES = 60  # node limit of every CBC run in fixed-work mode (``--work``)
@@ -138,8 +138,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         # pooling identical rooms pays only when it removes many rooms (GECCO-like instances)
         work = (settings.extra or {}).get("work")  # a fixed amount of search: reproducible runs
         lns_ok = fixed is None and max_changes is None
-        staged = (mode == "full" and not cap.must_split and fixed is None and max_changes is None
-                  and start is None and len(room_classes(problem)) <= 0.6 * problem.R and work is None)
+        staged = (mode == "full" and not cap.must_split and lns_ok and start is None and len(room_classes(problem)) <= 0.6 * problem.R and work is None)
         bound_a = None
         t_used = 0.0
         # one room per track as a hard rule: the pooled stages plan sessions with it weighted as the
@@ -154,13 +153,13 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
             if recolour:
                 built.set_slack_weight("NR", BIG)
                 values = current_values(built) if warm else None
-                if values is not None and split_tracks(built, values):
+                n_split = len(split_tracks(built, values)) if values is not None else 0
+                if n_split:
                     t1 = time.perf_counter()
-                    n_split = len(split_tracks(built, values))
+                    t_recolour = max(4.0, min(15.0, 0.1 * limit))
                     values, _, _, _ = improve(built, values, model_value(built, values) or math.inf,
-                                              t1 + max(4.0, min(15.0, 0.1 * limit)), seed=settings.seed,
-                                              progress=progress, max_iterations=1, repair=True,
-                                              iteration_seconds=max(4.0, min(15.0, 0.1 * limit)))
+                                              t1 + t_recolour, seed=settings.seed, progress=progress,
+                                              max_iterations=1, repair=True, iteration_seconds=t_recolour)
                     apply_values(built, values)
                     t_used += time.perf_counter() - t1
                     notes.append(f"search: rooms recoloured with one room per track hard: {n_split} track(s) in "
@@ -223,13 +222,13 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                 work_left = int(work) if work is not None else None
                 if two_phase:
                     t_b = time.perf_counter() + PHASE_A_SHARE * (lns_deadline - time.perf_counter())
+                    work_a = int(PHASE_A_SHARE * work) if work is not None else None
                     values, inc, n_imp, n_sub = improve(built, values, inc, t_b, seed=settings.seed,
                                                         progress=progress, stats=stats, recolour_every=8,
-                                                        max_iterations=(int(PHASE_A_SHARE * work) if work is not None
-                                                                        else None),
+                                                        max_iterations=work_a,
                                                         max_nodes=WORK_NODES if work is not None else None)
                     if work_left is not None:
-                        work_left -= int(PHASE_A_SHARE * work)
+                        work_left -= work_a
                     built.set_slack_weight("NR", BIG)
                     inc = model_value(built, values) or inc
                     if progress:
@@ -251,9 +250,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                                     (run.result or "").lower().startswith("stopped on time") else ""))
                 n_imp, n_sub = n_imp + n_imp2, n_sub + n_sub2
                 interrupted = interrupted or bool(stats.get("interrupted"))
-                apply_values(built, values)
-                for v in int_vars(built):
-                    v.varValue = values.get(v.name, 0)
+                apply_values(built, values)  # also the variables' current values
                 has, obj_raw = True, inc
                 notes.append(f"large neighbourhood search: {n_imp} improvement(s) in {n_sub} sub-problems")
                 if bound is not None and obj_raw <= bound + 1e-6:
@@ -267,8 +264,6 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
             if values is not None:
                 obj_raw = model_value(built, values) or obj_raw
                 apply_values(built, values)
-                for v in int_vars(built):
-                    v.varValue = values.get(v.name, 0)
     result = SolveResult(schedule=None, status="no schedule", objective=None, best_bound=bound, gap=None,
                          build_seconds=built.build_seconds, solve_seconds=solve_s, n_variables=built.n_variables,
                          n_constraints=built.n_constraints, solver=solver, solver_version=version, model=mode,

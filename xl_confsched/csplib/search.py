@@ -144,6 +144,7 @@ def greedy_start(built: BuiltModel) -> dict[str, int] | None:
 
 
 def apply_values(built: BuiltModel, values: dict[str, int]) -> None:
+    """Set the integer variables to ``values``: their warm start and their current value."""
     for v in int_vars(built):
         v.setInitialValue(values.get(v.name, 0))
 
@@ -190,28 +191,23 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
                     if (n, s, r) in ctx.xr:
                         free.add(ctx.xr[(n, s, r)].name)
 
+    def free_rooms(rooms):  # every cell of these rooms, and every track that uses one of them
+        for (k, s, r), v in ctx.y.items():
+            if r in rooms:
+                free.add(v.name)
+        for k, cells in where.items():
+            if any(r in rooms for _, r in cells):
+                free_track(k)
+
     if kind == "recolour":  # every track keeps its sessions and talks; only the rooms change
         free = {v.name for v in ctx.y.values()}
     elif kind == "repair":  # the rooms of a track that uses several, and a few more
-        split = [k for k, cells in where.items() if ctx.standard(k) and len({r for _, r in cells}) > 1]
-        k0 = rng.choice(split)
+        k0 = rng.choice(split_tracks(built, values))
         rooms = {r for _, r in where[k0]}
         others = [r for r in range(R) if r not in rooms]
-        rooms |= set(rng.sample(others, min(len(others), max(0, size - len(rooms)))))
-        tracks = {k for k, cells in where.items() if any(r in rooms for _, r in cells)}
-        for (k, s, r), v in ctx.y.items():
-            if r in rooms:
-                free.add(v.name)
-        for k in tracks:
-            free_track(k)
+        free_rooms(rooms | set(rng.sample(others, min(len(others), max(0, size - len(rooms))))))
     elif kind == "rooms":
-        rooms = set(rng.sample(range(R), min(R, size)))
-        tracks = {k for k, cells in where.items() if any(r in rooms for _, r in cells)}
-        for (k, s, r), v in ctx.y.items():
-            if r in rooms:
-                free.add(v.name)
-        for k in tracks:
-            free_track(k)
+        free_rooms(set(rng.sample(range(R), min(R, size))))
     elif kind == "sessions":
         sessions = set(rng.sample(range(S), min(S, size)))
         for (k, s, r), v in ctx.y.items():
