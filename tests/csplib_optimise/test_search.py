@@ -164,3 +164,50 @@ def test_hard_rules_all_keeps_every_track_in_one_room():
         ev = evaluate(p, res.schedule)
         assert _extra_rooms(res.schedule) == 0 and not ev.term("NR").violations
         assert abs(res.objective - ev.total) < 1e-6
+
+
+def test_two_searches_side_by_side_share_the_best_schedule():
+    import time
+
+    from xl_confsched.csplib.search import improve_parallel
+
+    p = make_instance(3)
+    split = check_capacity(p).must_split
+    models = [build_model(p, "full", split=split), build_model(p, "full", split=split)]
+    values = greedy_start(models[0])
+    start = model_value(models[0], values)
+    found = []
+
+    def prelude(copy):  # runs in the second search's thread, on its own copy
+        found.append(copy is models[1])
+        return None
+
+    stats: dict = {}
+    values2, obj, n_imp, n_sub = improve_parallel(models, values, start, time.perf_counter() + 8, seed=1,
+                                                  stats=stats, prelude=prelude, iteration_seconds=1.5)
+    assert found == [True]
+    assert obj <= start and n_sub >= 2 and n_imp <= n_sub
+    # the returned schedule is the shared best: the first model holds it, and its value is exact
+    value = model_value(models[0], values2)
+    assert abs(obj - value) < 1e-6
+    slots = _schedule_of(p, models[0], values2)
+    ev = evaluate(p, slots.schedule)
+    assert ev.all_scheduled and ev.valid
+    assert abs(value - models[0].slack_value() + slots.objective - ev.total) < 1e-6
+
+
+def test_clashing_tracks_names_the_tracks_of_a_double_booked_presenter():
+    from xl_confsched.csplib.search import clashing_tracks
+
+    p = make_instance(3)
+    built = build_model(p, "full", split=check_capacity(p).must_split)
+    pairs = sorted(p.derived.presenter_conflicts)
+    assert pairs, "the instance needs a presenter with two talks"
+    a, b = pairs[0]
+    values = {v.name: 0 for v in built.ctx.x.values()}
+    values[built.ctx.x[(a, 0)].name] = 1
+    values[built.ctx.x[(b, 1)].name] = 1
+    assert clashing_tracks(built, values) == []
+    values[built.ctx.x[(b, 1)].name] = 0
+    values[built.ctx.x[(b, 0)].name] = 1
+    assert clashing_tracks(built, values) == sorted({p.submissions[a].track, p.submissions[b].track})

@@ -20,6 +20,8 @@ time-limited run):
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +35,24 @@ from .model import BIG, DEFAULT_HARD_RULES, BuiltModel, build_model, room_classe
 from .problem import Problem
 from .rules import RULES
 from .schedule import Schedule
-from .search import apply_values, current_values, greedy_start, improve, model_value, split_tracks
+from .search import apply_values, current_values, greedy_start, improve, improve_parallel, model_value, split_tracks
 from .timeslots import assign_timeslots
 
 WORK_NODES = 60  # node limit of every CBC run in fixed-work mode (``--work``)
 PHASE_A_SHARE = 0.6  # share of the neighbourhood search with one room per track only weighted
 TWO_PHASE_MIN_VARIABLES = 3000  # below this CBC usually settles the model with the hard rule directly
+
+
+def search_workers(settings: SolveSettings) -> int:
+    """How many neighbourhood searches run side by side: ``extra["workers"]``, else one per core (at most 2).
+
+    Fixed-work runs (``--work``) use one, so that the same seed gives the same schedule."""
+    extra = settings.extra or {}
+    if extra.get("work") is not None:
+        return 1
+    if extra.get("workers"):
+        return max(1, int(extra["workers"]))
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass
@@ -95,7 +109,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     threads = settings.threads or 1
     # leave time for the time-slot phase
     # the whole run (build, search, time slots, bookkeeping) stays inside the time limit
-    reserve = 1.5 + 0.04 * float(settings.time_limit)
+    reserve = 1.0 + 0.015 * float(settings.time_limit)
     deadline = t_all + float(settings.time_limit) - reserve
     limit = max(1.0, deadline - time.perf_counter())
     t_solve0 = time.perf_counter()
@@ -185,7 +199,28 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
             # fixed work: the node limit ends the run; the share is only a safety cap
             # (its bound pays on the pooled-room instances; elsewhere it mostly proves small ones)
             t_cbc = max(4.0, (0.5 if work is not None else 0.25 if staged else 0.1) * t_cbc)
-        if work is not None and greedy is not None:
+        # the neighbourhood search runs on one copy of the model per core; the copies are built
+        # while CBC (a separate process) works on the whole model
+        models = [built]
+        n_workers = search_workers(settings) if lns_ok else 1
+        copier = None
+        # large models with a greedy start: CBC's run on the whole model (for the lower bound) goes
+        # beside the search, on the second core, instead of before it
+        bound_beside = (n_workers > 1 and greedy is not None and not staged and work is None
+                        and built.n_variables >= TWO_PHASE_MIN_VARIABLES and deadline - time.perf_counter() > 8)
+        beside: dict[str, CbcRun] = {}
+        if n_workers > 1:
+            def _copies():
+                for _ in range(n_workers - 1):
+                    c = build_model(problem, mode, split=cap.must_split, fixed=fixed, start=start,
+                                    max_changes=max_changes, hard_rules=hard_rules)
+                    models.append(c)
+
+            copier = threading.Thread(target=_copies, daemon=True, name="xlcs-copy-model")
+            copier.start()
+        if bound_beside:
+            run = CbcRun(result="", version=cbc_version())
+        elif work is not None and greedy is not None:
             # fixed work: the greedy start and the node-limited neighbourhood search only (CBC's root
             # processing of the whole model is long and stopped by time, which would not repeat)
             run = CbcRun(result="not run (fixed work: neighbourhood search from the greedy start)",
@@ -194,6 +229,25 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
             run = solve_cbc(built.prob, t_cbc, seed=settings.seed, threads=threads,
                             warm_start=warm, progress=progress, verbose=settings.verbose, constant=built.constant,
                             max_nodes=WORK_NODES if work is not None else None)
+        if copier is not None:
+            copier.join()
+            for c in models[1:]:
+                for key, w in built.slack_weight.items():
+                    c.set_slack_weight(key, w)
+
+        def set_nr(weight: float) -> None:
+            for b in models:
+                b.set_slack_weight("NR", weight)
+
+        def bound_run(copy: BuiltModel):
+            """CBC on the whole model (a copy) from the greedy start: its bound, and any better schedule."""
+            apply_values(copy, greedy)
+            r = solve_cbc(copy.prob, t_cbc, seed=settings.seed, threads=threads, warm_start=True,
+                          constant=copy.constant)
+            beside["run"] = r
+            vals = current_values(copy) if r.has_solution else None
+            return (vals, float(pulp.value(copy.prob.objective))) if vals is not None else None
+
         solve_s = run.seconds + t_used
         has, proven, interrupted = run.has_solution, run.proven_optimal, run.interrupted
         bound = run.bound + built.constant if run.bound is not None else None
@@ -216,32 +270,32 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                 if progress:
                     progress(f"neighbourhood search from {inc:,.0f} until the time limit")
                 # leave time for the exact model value of the result and the time-slot phase
-                lns_deadline = deadline - 1.0 - built.n_variables / 20000 - min(10.0, settings.time_limit / 20)
+                lns_deadline = deadline - 0.5 - built.n_variables / 40000 - min(10.0, settings.time_limit / 40)
                 stats: dict = {}
                 n_imp = n_sub = 0
                 work_left = int(work) if work is not None else None
                 if two_phase:
                     t_b = time.perf_counter() + PHASE_A_SHARE * (lns_deadline - time.perf_counter())
                     work_a = int(PHASE_A_SHARE * work) if work is not None else None
-                    values, inc, n_imp, n_sub = improve(built, values, inc, t_b, seed=settings.seed,
-                                                        progress=progress, stats=stats, recolour_every=8,
-                                                        max_iterations=work_a,
-                                                        max_nodes=WORK_NODES if work is not None else None)
+                    values, inc, n_imp, n_sub = improve_parallel(models, values, inc, t_b, seed=settings.seed,
+                                                                 progress=progress, stats=stats, recolour_every=8,
+                                                                 prelude=bound_run if bound_beside else None,
+                                                                 max_iterations=work_a,
+                                                                 max_nodes=WORK_NODES if work is not None else None)
                     if work_left is not None:
                         work_left -= work_a
-                    built.set_slack_weight("NR", BIG)
+                    set_nr(BIG)
                     inc = model_value(built, values) or inc
                     if progress:
                         progress(f"one room per track hard again from {inc:,.0f} "
                                  f"({len(split_tracks(built, values))} track(s) in several rooms to repair)")
                 n_imp2 = n_sub2 = 0
                 if not stats.get("interrupted"):
-                    values, inc, n_imp2, n_sub2 = improve(built, values, inc, lns_deadline,
-                                                          seed=settings.seed + (1 if two_phase else 0),
-                                                          progress=progress, stats=stats,
-                                                          repair="NR" in built.slack, max_iterations=work_left,
-                                                          recolour_every=0 if staged else 8,
-                                                          max_nodes=WORK_NODES if work is not None else None)
+                    values, inc, n_imp2, n_sub2 = improve_parallel(
+                        models, values, inc, lns_deadline, seed=settings.seed + (1 if two_phase else 0),
+                        progress=progress, stats=stats, repair="NR" in built.slack, max_iterations=work_left,
+                        recolour_every=0 if staged else 8, max_nodes=WORK_NODES if work is not None else None,
+                        prelude=bound_run if bound_beside and not two_phase else None)
                 if work is not None:
                     notes.append(f"fixed work: {int(work)} neighbourhood sub-problems of at most {WORK_NODES} nodes "
                                  "each; the same seed gives the same schedule"
@@ -249,17 +303,25 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                                     if stats.get("deadline_hit") or run.timed_out or
                                     (run.result or "").lower().startswith("stopped on time") else ""))
                 n_imp, n_sub = n_imp + n_imp2, n_sub + n_sub2
+                if beside.get("run") is not None:
+                    r = beside["run"]
+                    solver_status = r.result
+                    if r.bound is not None:
+                        bound = max(bound, r.bound + built.constant) if bound is not None else r.bound + built.constant
+                    notes.append(f"CBC on the whole model ran beside the search for {r.seconds:.0f} s (lower bound)")
                 interrupted = interrupted or bool(stats.get("interrupted"))
                 apply_values(built, values)  # also the variables' current values
                 has, obj_raw = True, inc
-                notes.append(f"large neighbourhood search: {n_imp} improvement(s) in {n_sub} sub-problems")
+                notes.append(f"large neighbourhood search: {n_imp} improvement(s) in {n_sub} sub-problems"
+                             + (f", {len(models)} searches side by side sharing the best schedule"
+                                if len(models) > 1 else ""))
                 if bound is not None and obj_raw <= bound + 1e-6:
                     proven = True
                 else:
                     proven = False
                     solver_status = "best schedule of the neighbourhood search at the time limit"
         if two_phase and built.slack_weight.get("NR") != BIG:  # the search did not reach the hard phase
-            built.set_slack_weight("NR", BIG)
+            set_nr(BIG)
             values = current_values(built) if has else None
             if values is not None:
                 obj_raw = model_value(built, values) or obj_raw

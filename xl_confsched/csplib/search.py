@@ -17,6 +17,7 @@ things fix that without a second model:
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections import defaultdict
 from typing import Callable
@@ -220,8 +221,9 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
             if s in sessions:
                 free.add(v.name)
     else:  # related tracks: a seed and the tracks it shares people, similarity or sessions with
+        # ("clash": the seed is a track with a presenter in two places at once)
         d = p.derived
-        seed = rng.randrange(p.T)
+        seed = rng.choice(clashing_tracks(built, values)) if kind == "clash" else rng.randrange(p.T)
         related = defaultdict(float)
         for (a, b) in d.presenter_conflicts | d.attendee_conflicts:
             ka, kb = p.submissions[a].track, p.submissions[b].track
@@ -243,6 +245,26 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
     return free
 
 
+def clashing_tracks(built: BuiltModel, values: dict[str, int]) -> list[int]:
+    """Tracks with a talk whose presenter has another talk in the same session (the elastic rule broken)."""
+    ctx = built.ctx
+    p = ctx.problem
+    if "PC" not in built.slack:
+        return []
+    session = {}
+    for (n, s), v in ctx.x.items():
+        if values.get(v.name):
+            session[n] = s
+    for (n, s, r), v in ctx.xr.items():
+        if values.get(v.name):
+            session[n] = s
+    out = set()
+    for a, b in p.derived.presenter_conflicts:
+        if a in session and session.get(a) == session.get(b):
+            out.update((p.submissions[a].track, p.submissions[b].track))
+    return sorted(out)
+
+
 def split_tracks(built: BuiltModel, values: dict[str, int]) -> list[int]:
     """Tracks (other than those that must split) placed in more than one room."""
     ctx = built.ctx
@@ -253,11 +275,92 @@ def split_tracks(built: BuiltModel, values: dict[str, int]) -> list[int]:
     return sorted(k for k, rs in rooms.items() if ctx.standard(k) and len(rs) > 1)
 
 
+class SharedIncumbent:
+    """The best schedule of searches running side by side (one per core), and their stop flag."""
+
+    def __init__(self, values: dict[str, int], objective: float):
+        self._lock = threading.Lock()
+        self.values, self.objective = values, objective
+        self.stop = False
+        self.improved_by: dict[int, int] = defaultdict(int)  # worker -> improvements it published
+
+    def offer(self, values: dict[str, int], objective: float, worker: int) -> bool:
+        with self._lock:
+            if objective < self.objective - 1e-6:
+                self.values, self.objective = values, objective
+                self.improved_by[worker] += 1
+                return True
+            return False
+
+    def best(self) -> tuple[dict[str, int], float]:
+        with self._lock:
+            return self.values, self.objective
+
+
+def improve_parallel(builts: list[BuiltModel], values: dict[str, int], objective: float, deadline: float,
+                     seed: int = 0, progress: Callable[[str], None] | None = None, stats: dict | None = None,
+                     prelude: Callable[[BuiltModel], tuple[dict[str, int], float] | None] | None = None,
+                     **kw) -> tuple[dict[str, int], float, int, int]:
+    """:func:`improve` on several copies of the same model at once (one per core), sharing the incumbent.
+
+    ``builts`` are models built by the same call (same variable names).  The first search
+    runs in this thread (it reports progress and receives Ctrl-C); the others run in
+    background threads with other seeds — CBC runs as a separate process, so each search
+    gets a core of its own — and every search continues from the best schedule any of
+    them has found.  With one model this is plain :func:`improve`.
+
+    ``prelude(model)`` runs first in the second search's thread (on its copy): e.g. CBC on the
+    whole model for the lower bound; a schedule it returns (values, objective) is shared."""
+    if len(builts) == 1:
+        return improve(builts[0], values, objective, deadline, seed=seed, progress=progress, stats=stats, **kw)
+    shared = SharedIncumbent(values, objective)
+    counts = [(0, 0)] * len(builts)
+
+    def work(i: int) -> None:
+        try:
+            if prelude is not None and i == 1:
+                found = prelude(builts[i])
+                if found is not None:
+                    shared.offer(found[0], found[1], i)
+                if shared.stop or time.perf_counter() >= deadline:
+                    return
+            start, start_obj = shared.best()
+            _, _, n_imp, n_sub = improve(builts[i], start, start_obj, deadline, seed=seed + 7919 * i,
+                                         shared=shared, worker=i, **kw)
+            counts[i] = (n_imp, n_sub)
+        except Exception:  # noqa: BLE001 - a helper search that fails only leaves the first one working
+            pass
+
+    helpers = [threading.Thread(target=work, args=(i,), daemon=True, name=f"xlcs-search-{i}")
+               for i in range(1, len(builts))]
+    for t in helpers:
+        t.start()
+    try:
+        _, _, n_imp, n_sub = improve(builts[0], values, objective, deadline, seed=seed, progress=progress,
+                                     stats=stats, shared=shared, worker=0, **kw)
+        counts[0] = (n_imp, n_sub)
+    finally:
+        shared.stop = True
+        for t in helpers:
+            while t.is_alive():  # a helper stops after its current sub-problem (a few seconds at most)
+                try:
+                    t.join(0.2)
+                except KeyboardInterrupt:
+                    if stats is not None:
+                        stats["interrupted"] = True
+    best, obj = shared.best()
+    apply_values(builts[0], best)
+    if stats is not None:
+        stats["helper_improvements"] = sum(n for w, n in shared.improved_by.items() if w)
+    return best, obj, sum(c[0] for c in counts), sum(c[1] for c in counts)
+
+
 def improve(built: BuiltModel, values: dict[str, int], objective: float, deadline: float, seed: int = 0,
             progress: Callable[[str], None] | None = None, iteration_seconds: float = 4.0,
             stats: dict | None = None, max_iterations: int | None = None,
             max_nodes: int | None = None, repair: bool = False,
-            recolour_every: int = 0) -> tuple[dict[str, int], float, int, int]:
+            recolour_every: int = 0, shared: SharedIncumbent | None = None,
+            worker: int = 0) -> tuple[dict[str, int], float, int, int]:
     """Large neighbourhood search until ``deadline``; returns (values, objective, improvements, sub-problems).
 
     ``repair``: while some track uses several rooms, the first sub-problem reassigns every
@@ -269,7 +372,10 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
     With ``max_iterations`` and ``max_nodes`` the search is a fixed amount of work (each
     sub-problem node-limited, the deadline only a safety cap), so the same seed gives the
     same schedule on any machine fast enough to finish it (``stats["deadline_hit"]`` says
-    when it was not)."""
+    when it was not).
+
+    ``shared`` (from :func:`improve_parallel`): every sub-problem starts from the best
+    schedule of all searches, and better ones are published there."""
     ctx = built.ctx
     p = ctx.problem
     rng = random.Random(seed)
@@ -277,8 +383,8 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
     saved = [(v, v.lowBound, v.upBound) for v in ints]
     kinds = ["rooms", "sessions", "tracks"]
     size = {"rooms": max(2, min(p.R, 3)), "sessions": max(2, min(p.S, 3)), "tracks": max(3, min(p.T, 6)),
-            "repair": max(2, min(p.R, 3)), "recolour": p.R}
-    limit = {"rooms": p.R, "sessions": p.S, "tracks": p.T, "repair": p.R, "recolour": p.R}
+            "repair": max(2, min(p.R, 3)), "recolour": p.R, "clash": max(3, min(p.T, 6))}
+    limit = {"rooms": p.R, "sessions": p.S, "tracks": p.T, "repair": p.R, "recolour": p.R, "clash": p.T}
     improvements = 0
     it = 0
     t_start = time.perf_counter()
@@ -292,11 +398,22 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
                 if stats is not None and max_iterations is not None:
                     stats["deadline_hit"] = True
                 break
+            if shared is not None:
+                if shared.stop:
+                    break
+                best, best_obj = shared.best()
+                if best_obj < objective - 1e-6:  # another search found a better schedule: go on from it
+                    values, objective = best, best_obj
+                    if progress:
+                        progress(f"[{time.perf_counter() - t_start:6.1f}s] neighbourhood search: incumbent "
+                                 f"{objective:,.0f} (from the search on the other core)")
             it += 1
             kind = kinds[it % len(kinds)] if it <= 3 else rng.choice(kinds)
             if recolour_every and it % recolour_every == recolour_every // 2:
                 kind = "recolour"  # now and then every track keeps its sessions and all rooms are reassigned
-            if repair and split_tracks(built, values):
+            if it > 1 and rng.random() < 0.5 and clashing_tracks(built, values):
+                kind = "clash"  # a presenter in two places at once: free that track and related ones
+            elif repair and split_tracks(built, values):
                 # first give every track's sessions new rooms; then free the rooms of a split track
                 kind = "recolour" if it == 1 else ("repair" if rng.random() < 0.7 else kind)
             free = _neighbourhood(built, values, kind, size[kind], rng)
@@ -326,6 +443,8 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
             if obj is not None and obj < objective - 1e-6:
                 improvements += 1
                 values, objective = new, obj
+                if shared is not None:
+                    shared.offer(values, objective, worker)
                 if progress:
                     progress(f"[{time.perf_counter() - t_start:6.1f}s] neighbourhood search: incumbent "
                              f"{objective:,.0f} (freed {kind} ×{size[kind]})")
