@@ -120,3 +120,15 @@ def test_local_search_schedules_are_valid():
     ev = evaluate(p, sched)
     assert not ev.violations
     assert ev.objective == pytest.approx(cost)
+
+
+def test_background_search_on_another_process_returns_a_scored_schedule():
+    from xl_confsched.talks.heuristic import BackgroundSearch
+
+    p = small_problem(seed=5)
+    bg = BackgroundSearch(p, seconds=1.5, seed=3, per_run=0.5)  # three restarts in a second process
+    sched, cost = bg.result(timeout=bg.ends - __import__("time").time() + 10)
+    assert bg.error == ""
+    ev = evaluate(p, sched)
+    assert not ev.violations
+    assert ev.objective == pytest.approx(cost)

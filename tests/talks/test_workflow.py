@@ -93,3 +93,15 @@ def test_generated_rows_as_workbook_data_solve():
     rows = small_rows(seed=4, threshold=None)
     report = kind_by_name("talks").solve(workbook_data(rows), SolveSettings(time_limit=6, model="pairs"))
     assert report.objective is not None
+
+
+def test_soft_solve_with_a_second_core_search_keeps_the_best_scored_schedule():
+    rows = small_rows(seed=4, threshold=None)
+    data = workbook_data(rows)
+    report = kind_by_name("talks").solve(data, SolveSettings(time_limit=14, seed=1))
+    sheet = next(s for s in report.sheets if s.name == "Run")
+    run = {r[0]: r[1] for b in sheet.blocks for r in b.rows if r}
+    assert "Second-core search" not in run  # the background process ran and returned
+    assert run["Schedule from"]
+    assert float(run["Seconds"]) <= 14
+    assert report.objective is not None and report.objective >= float(run["Lower bound"]) - 1e-6

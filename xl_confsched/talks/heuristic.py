@@ -173,3 +173,56 @@ def local_search(p: TalkProblem, seconds: float = 3.0, seed: int = 0, hard: bool
         else:
             pos.update(old)
     return {i: best[i] for i in range(p.T)}, st.total(best)
+
+
+def restarts(p: TalkProblem, seconds: float, seed: int = 0, hard: bool = False,
+             per_run: float = 10.0) -> tuple[Schedule | None, float]:
+    """Local search restarted with new seeds (each run ``per_run`` seconds) for ``seconds``; the best."""
+    t_end = time.time() + seconds
+    best, best_cost = None, math.inf
+    k = 0
+    while True:
+        left = t_end - time.time()
+        if left < 0.5:
+            break
+        sched, cost = local_search(p, seconds=min(per_run, left), seed=seed + 1000 * (k + 1), hard=hard)
+        k += 1
+        if sched is not None and cost < best_cost:
+            best, best_cost = sched, cost
+    return best, best_cost
+
+
+class BackgroundSearch:
+    """:func:`restarts` in a separate process (the second core) while this one runs the models.
+
+    ``result(timeout)`` gives (schedule, cost), or (None, inf) when no process could be
+    started (the caller goes on without it: it is only an extra candidate)."""
+
+    def __init__(self, p: TalkProblem, seconds: float, seed: int = 0, hard: bool = False, per_run: float = 10.0):
+        self.pool = self.future = None
+        self.error = ""
+        self.ends = time.time() + seconds  # when the search will have returned
+        try:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(max_workers=1)
+            self.future = self.pool.submit(restarts, p, seconds, seed, hard, per_run)
+        except Exception as exc:  # noqa: BLE001 - no second process: the search is only an extra
+            self.error = str(exc)
+            self.close()
+
+    def result(self, timeout: float) -> tuple[Schedule | None, float]:
+        try:
+            if self.future is None:
+                return None, math.inf
+            return self.future.result(timeout=max(0.1, timeout))
+        except Exception as exc:  # noqa: BLE001
+            self.error = self.error or str(exc) or type(exc).__name__
+            return None, math.inf
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None

@@ -13,6 +13,7 @@ edited by hand: Venue and Start columns), re-score that schedule rule by rule.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -22,11 +23,14 @@ from ..report import Report
 from ..tables import WorkbookData, is_blank
 from . import model as M
 from .explain import apart_clique, infeasibility_message
-from .heuristic import PENALTY, local_search
+from .heuristic import PENALTY, BackgroundSearch, local_search
 from .problem import TalkProblem
 from .reader import parse_time, read_problem, text
 from .results import TABLE, build_report
 from .rules import Evaluation, Schedule, evaluate
+
+
+MIP_MIN_SECONDS = 30.0  # less than this and CBC rarely gets past the big MIP's root in soft mode
 
 
 def _progress(settings: SolveSettings, msg: str) -> None:
@@ -93,17 +97,27 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
             mode = "soft"
     if mode == "soft":
         remaining = deadline - time.time()
+        # a long local search on the second core while this one runs the models; its schedule
+        # joins the candidates (and the MIP's start) before the MIP
+        use_blocks = p.V <= 3 and formulation == "groups"
+        # with the blocks' bound, CBC's root processing of the large MIP only pays when much time is
+        # left after them; otherwise the rest of the time goes to local search from the best schedule
+        mip_after = not use_blocks or 0.3 * remaining - 8.0 >= MIP_MIN_SECONDS
+        background = None
+        if remaining > 10 and (os.cpu_count() or 1) > 1 and not (settings.extra or {}).get("no_background"):
+            bg_s = 0.72 * remaining if mip_after else remaining - 2.0
+            background = BackgroundSearch(p, bg_s, seed=settings.seed, per_run=bg_s)
         ls_time = max(0.5, min(5.0, 0.15 * remaining))
         sched, cost = local_search(p, seconds=ls_time, seed=settings.seed, hard=False)
         if sched is not None:
             candidates.append(("local search", sched))
         _progress(settings, f"local search: cost {cost:g}")
         block_bound = None
-        if p.V <= 3 and formulation == "groups":
+        if use_blocks:
             # the block decomposition's column-generation bound is far stronger than the MIP's LP bound
             from .blocks import BlockModel
 
-            share = 0.7 * (deadline - time.time())
+            share = (0.7 if mip_after else 0.82) * (deadline - time.time())
             int_s = min(6.0, share / 6)  # the integer solve over the generated blocks: often the best schedule
             try:
                 # a pricing round can take seconds: stop starting new ones a little early
@@ -125,9 +139,26 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
                 _progress(settings, f"block decomposition: bound {b.bound}")
             except Exception as exc:  # noqa: BLE001 - the bound is an extra; the MIP still runs
                 run["Block decomposition"] = f"not available ({exc})"
+        if not mip_after and candidates:
+            left = deadline - time.time() - 2.0
+            if left > 0.5:
+                best_so_far = min(candidates, key=lambda c: evaluate(p, c[1]).objective)[1]
+                s3, _ = local_search(p, seconds=left, seed=settings.seed + 2, hard=False, start=best_so_far)
+                if s3 is not None:
+                    candidates.append(("best schedule + local search", s3))
+            run["MIP"] = (f"not run: the block decomposition's bound is the stronger one, and CBC's root processing "
+                          f"of the large MIP does not fit in the time left (needs at least {MIP_MIN_SECONDS} s)")
+        if background is not None:
+            bg_sched, bg_cost = background.result(timeout=background.ends - time.time() + 2.0)
+            if bg_sched is not None:
+                candidates.append(("local search (second core)", bg_sched))
+                _progress(settings, f"local search on the second core: cost {bg_cost:g}")
+            elif background.error:
+                run["Second-core search"] = f"not available ({background.error})"
         best_start = min((c for c in candidates), key=lambda c: evaluate(p, c[1]).objective)[1] \
             if candidates else sched
-        result = _mip(p, formulation, "soft", settings, max(1.0, deadline - time.time() - 2.0), best_start, run)
+        result = _mip(p, formulation, "soft", settings, max(1.0, deadline - time.time() - 2.0), best_start, run) \
+            if mip_after else None
         if result and result.schedule:
             candidates.append((f"MIP ({result.status})", result.schedule))
         if block_bound is not None and result is not None:
