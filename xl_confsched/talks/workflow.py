@@ -139,6 +139,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
                 _progress(settings, f"block decomposition: bound {b.bound}")
             except Exception as exc:  # noqa: BLE001 - the bound is an extra; the MIP still runs
                 run["Block decomposition"] = f"not available ({exc})"
+        if not mip_after and block_bound is None:
+            mip_after = True  # no bound from the blocks: the MIP gives one
         if not mip_after and candidates:
             left = deadline - time.time() - 2.0
             if left > 0.5:
