@@ -203,11 +203,21 @@ def test_clashing_tracks_names_the_tracks_of_a_double_booked_presenter():
     built = build_model(p, "full", split=check_capacity(p).must_split)
     pairs = sorted(p.derived.presenter_conflicts)
     assert pairs, "the instance needs a presenter with two talks"
-    a, b = pairs[0]
-    values = {v.name: 0 for v in built.ctx.x.values()}
-    values[built.ctx.x[(a, 0)].name] = 1
-    values[built.ctx.x[(b, 1)].name] = 1
-    assert clashing_tracks(built, values) == []
-    values[built.ctx.x[(b, 1)].name] = 0
-    values[built.ctx.x[(b, 0)].name] = 1
-    assert clashing_tracks(built, values) == sorted({p.submissions[a].track, p.submissions[b].track})
+    a, b = next((a, b) for a, b in pairs if p.submissions[a].track != p.submissions[b].track)
+    ka, kb = p.submissions[a].track, p.submissions[b].track
+    ctx = built.ctx
+    values = {v.name: 0 for v in list(ctx.x.values()) + list(ctx.y.values())}
+    values[ctx.x[(a, 0)].name] = values[ctx.y[(ka, 0, 0)].name] = 1
+    values[ctx.x[(b, 1)].name] = values[ctx.y[(kb, 1, 1)].name] = 1
+    assert clashing_tracks(built, values) == []  # different sessions
+    values[ctx.x[(b, 1)].name] = values[ctx.y[(kb, 1, 1)].name] = 0
+    values[ctx.x[(b, 0)].name] = values[ctx.y[(kb, 0, 1)].name] = 1
+    assert clashing_tracks(built, values) == sorted({ka, kb})  # same session, different rooms
+    # two talks of one presenter in the same track, session and room run one after another
+    same = next(((a, b) for a, b in pairs if p.submissions[a].track == p.submissions[b].track), None)
+    if same is not None:
+        a, b = same
+        k = p.submissions[a].track
+        values = {v.name: 0 for v in list(ctx.x.values()) + list(ctx.y.values())}
+        values[ctx.x[(a, 0)].name] = values[ctx.x[(b, 0)].name] = values[ctx.y[(k, 0, 0)].name] = 1
+        assert clashing_tracks(built, values) == []

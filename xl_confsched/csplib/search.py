@@ -251,16 +251,20 @@ def clashing_tracks(built: BuiltModel, values: dict[str, int]) -> list[int]:
     p = ctx.problem
     if "PC" not in built.slack:
         return []
-    session = {}
+    room = {}  # (track, session) -> room, for tracks in one room per session
+    for (k, s, r), v in ctx.y.items():
+        if values.get(v.name):
+            room[(k, s)] = r
+    cell = {}  # submission -> (session, room)
     for (n, s), v in ctx.x.items():
         if values.get(v.name):
-            session[n] = s
+            cell[n] = (s, room.get((p.submissions[n].track, s)))
     for (n, s, r), v in ctx.xr.items():
         if values.get(v.name):
-            session[n] = s
+            cell[n] = (s, r)
     out = set()
-    for a, b in p.derived.presenter_conflicts:
-        if a in session and session.get(a) == session.get(b):
+    for a, b in p.derived.presenter_conflicts:  # same session, different rooms (same room: one after another)
+        if a in cell and b in cell and cell[a][0] == cell[b][0] and cell[a][1] != cell[b][1]:
             out.update((p.submissions[a].track, p.submissions[b].track))
     return sorted(out)
 
@@ -360,7 +364,7 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
             stats: dict | None = None, max_iterations: int | None = None,
             max_nodes: int | None = None, repair: bool = False,
             recolour_every: int = 0, shared: SharedIncumbent | None = None,
-            worker: int = 0) -> tuple[dict[str, int], float, int, int]:
+            worker: int = 0, recolour_first: bool = True) -> tuple[dict[str, int], float, int, int]:
     """Large neighbourhood search until ``deadline``; returns (values, objective, improvements, sub-problems).
 
     ``repair``: while some track uses several rooms, the first sub-problem reassigns every
@@ -415,7 +419,7 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
                 kind = "clash"  # a presenter in two places at once: free that track and related ones
             elif repair and split_tracks(built, values):
                 # first give every track's sessions new rooms; then free the rooms of a split track
-                kind = "recolour" if it == 1 else ("repair" if rng.random() < 0.7 else kind)
+                kind = "recolour" if it == 1 and recolour_first else ("repair" if rng.random() < 0.7 else kind)
             free = _neighbourhood(built, values, kind, size[kind], rng)
             for v in ints:
                 if v.name in free:
