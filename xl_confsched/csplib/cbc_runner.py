@@ -67,7 +67,12 @@ def cbc_version() -> str:
 def solve_cbc(prob: pulp.LpProblem, time_limit: float, seed: int = 0, threads: int = 1,
               warm_start: bool = False, progress: Callable[[str], None] | None = None,
               verbose: bool = False, constant: float = 0.0, gap_abs: float | None = None,
-              max_nodes: int | None = None) -> CbcRun:
+              max_nodes: int | None = None, kill_after: float = 10.0) -> CbcRun:
+    """Run CBC on ``prob``; see the module docstring.
+
+    ``kill_after``: seconds CBC gets to stop after the watchdog's SIGINT before it is killed
+    (its incumbent is then lost: sub-problems of a search, whose caller keeps its own
+    incumbent, pass a short one)."""
     cmd = pulp.PULP_CBC_CMD(msg=False)
     path = cmd.path
     tmp = tempfile.mkdtemp(prefix="xlcs_cbc_")
@@ -120,7 +125,7 @@ def solve_cbc(prob: pulp.LpProblem, time_limit: float, seed: int = 0, threads: i
         if proc.poll() is None:
             proc.kill()
 
-    watchdogs = [threading.Timer(time_limit + grace, _stop), threading.Timer(time_limit + grace + 10.0, _kill)]
+    watchdogs = [threading.Timer(time_limit + grace, _stop), threading.Timer(time_limit + grace + kill_after, _kill)]
     for w in watchdogs:
         w.daemon = True
         w.start()

@@ -431,8 +431,10 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
             t_call = time.perf_counter()
             try:
                 t_run = max(0.3, (t_left - overhead) if max_nodes else min(iteration_seconds, t_left - overhead))
+                # CBC now and then ignores the stop signal for many seconds: the search keeps its own
+                # incumbent, so a sub-problem that overruns is killed soon
                 run = solve_cbc(built.prob, t_run, seed=seed + it, warm_start=True, constant=built.constant,
-                                max_nodes=max_nodes)
+                                max_nodes=max_nodes, kill_after=1.5)
             except KeyboardInterrupt:
                 if stats is not None:
                     stats["interrupted"] = True
