@@ -35,7 +35,7 @@ from .model import BIG, DEFAULT_HARD_RULES, BuiltModel, build_model, room_classe
 from .problem import Problem
 from .rules import RULES
 from .schedule import Schedule
-from .search import apply_values, current_values, greedy_start, improve, improve_parallel, model_value, split_tracks
+from .search import apply_values, current_values, greedy_start, improve_parallel, model_value, split_tracks
 from .timeslots import assign_timeslots
 
 WORK_NODES = 60  # node limit of every CBC run in fixed-work mode (``--work``)
@@ -155,37 +155,22 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         staged = (mode == "full" and not cap.must_split and lns_ok and start is None and len(room_classes(problem)) <= 0.6 * problem.R and work is None)
         bound_a = None
         t_used = 0.0
-        # one room per track as a hard rule: the pooled stages plan sessions with it weighted as the
-        # instance weighs it (pooled rooms cannot see it), then one room per track is restored with it hard
-        recolour = staged and "NR" in built.slack
+        # one room per track as a hard rule: the pooled stages (which cannot see it) and the first part
+        # of the search move with it weighted as the instance weighs it, then it is hard again and the
+        # tracks left in several rooms are repaired one by one — on the pooled-room instances this
+        # beats restoring it straight after the stages (GECCO19 1,000,031 / 1,000,049 against
+        # 1,000,048 / 1,020,058; GECCO20 6,220 / 6,210 either way; recolouring every room at once
+        # there gave 6,790 twice).  On large models the same two phases follow the greedy start;
+        # small ones CBC settles directly with the rule hard.
+        weighted_first = staged and "NR" in built.slack
         if staged:
-            if recolour:
+            if weighted_first:
                 built.set_slack_weight("NR", 0.0)
             bound_a, t_used = _stage_sessions_then_rooms(problem, built, limit, settings, progress, notes,
-                                                         "presenters" if recolour else hard_rules)
+                                                         "presenters" if weighted_first else hard_rules)
             warm = bound_a is not None and any(v.varValue is not None for v in built.ctx.y.values())
-            if recolour:
-                built.set_slack_weight("NR", BIG)
-                values = current_values(built) if warm else None
-                n_split = len(split_tracks(built, values)) if values is not None else 0
-                if n_split:
-                    t1 = time.perf_counter()
-                    # repair track by track (the rooms of a split track, and a few more, re-placed with
-                    # one room per track hard): recolouring all rooms at once, with every track's
-                    # sessions kept, costs far more (GECCO20: 6,790 twice against 6,220 / 6,210)
-                    t_recolour = max(4.0, min(15.0, 0.2 * limit))
-                    values, _, _, _ = improve(built, values, model_value(built, values) or math.inf,
-                                              t1 + t_recolour, seed=settings.seed, progress=progress,
-                                              repair=True, recolour_first=False)
-                    apply_values(built, values)
-                    t_used += time.perf_counter() - t1
-                    notes.append(f"search: one room per track restored track by track: {n_split} track(s) in "
-                                 f"several rooms → {len(split_tracks(built, values))}")
-        # on large models the search runs first with one room per track only weighted (as the instance
-        # weighs it: moves through schedules with a split track are allowed), then hard again; small
-        # ones CBC settles directly
-        two_phase = (mode == "full" and not staged and lns_ok and "NR" in built.slack
-                     and built.n_variables >= TWO_PHASE_MIN_VARIABLES)
+        two_phase = weighted_first or (mode == "full" and not staged and lns_ok and "NR" in built.slack
+                                       and built.n_variables >= TWO_PHASE_MIN_VARIABLES)
         if two_phase:
             built.set_slack_weight("NR", 0.0)
         greedy = None
@@ -298,6 +283,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                         models, values, inc, lns_deadline, seed=settings.seed + (1 if two_phase else 0),
                         progress=progress, stats=stats, repair="NR" in built.slack, max_iterations=work_left,
                         recolour_every=0 if staged else 8, max_nodes=WORK_NODES if work is not None else None,
+                        recolour_first=not staged,
                         prelude=bound_run if bound_beside and not two_phase else None)
                 if work is not None:
                     notes.append(f"fixed work: {int(work)} neighbourhood sub-problems of at most {WORK_NODES} nodes "
