@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 
 import pytest
 
@@ -127,7 +128,7 @@ def test_background_search_on_another_process_returns_a_scored_schedule():
 
     p = small_problem(seed=5)
     bg = BackgroundSearch(p, seconds=1.5, seed=3, per_run=0.5)  # three restarts in a second process
-    sched, cost = bg.result(timeout=bg.ends - __import__("time").time() + 10)
+    sched, cost = bg.result(timeout=bg.ends - time.time() + 10)
     assert bg.error == ""
     ev = evaluate(p, sched)
     assert not ev.violations

@@ -304,8 +304,8 @@ class BuiltModel:
 
         The search uses it to find a good schedule with one-room-per-track weighted as the
         instance weighs it first, then to repair that schedule with the rule hard again."""
-        if key not in self.slack:
-            return
+        if key not in self.slack or self.slack_weight.get(key) == weight:
+            return  # nothing to change (rebuilding the objective of a large model takes a while)
         self.slack_weight[key] = weight
         parts = [self.base_objective] + [self.slack_weight.get(k, BIG) * pulp.lpSum(vs)
                                          for k, vs in self.slack.items()]

@@ -44,14 +44,11 @@ TWO_PHASE_MIN_VARIABLES = 3000  # below this CBC usually settles the model with 
 
 
 def search_workers(settings: SolveSettings) -> int:
-    """How many neighbourhood searches run side by side: ``extra["workers"]``, else one per core (at most 2).
+    """How many neighbourhood searches run side by side: one per core, at most 2.
 
     Fixed-work runs (``--work``) use one, so that the same seed gives the same schedule."""
-    extra = settings.extra or {}
-    if extra.get("work") is not None:
+    if (settings.extra or {}).get("work") is not None:
         return 1
-    if extra.get("workers"):
-        return max(1, int(extra["workers"]))
     return max(1, min(2, os.cpu_count() or 1))
 
 
@@ -152,7 +149,8 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         # pooling identical rooms pays only when it removes many rooms (GECCO-like instances)
         work = (settings.extra or {}).get("work")  # a fixed amount of search: reproducible runs
         lns_ok = fixed is None and max_changes is None
-        staged = (mode == "full" and not cap.must_split and lns_ok and start is None and len(room_classes(problem)) <= 0.6 * problem.R and work is None)
+        staged = (mode == "full" and not cap.must_split and lns_ok and start is None
+                  and len(room_classes(problem)) <= 0.6 * problem.R and work is None)
         bound_a = None
         t_used = 0.0
         # one room per track as a hard rule: the pooled stages (which cannot see it) and the first part

@@ -169,8 +169,11 @@ def model_value(built: BuiltModel, values: dict[str, int], time_limit: float = 2
 # ---------------------------------------------------------------------- large neighbourhood search
 
 def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: int,
-                   rng: random.Random) -> set[str]:
-    """Names of the integer variables to free."""
+                   rng: random.Random, focus: list[int] = ()) -> set[str]:
+    """Names of the integer variables to free.
+
+    ``focus``: for "repair" the tracks in several rooms, for "clash" the tracks with a
+    presenter in two rooms of one session (one of them is the seed)."""
     ctx = built.ctx
     p = ctx.problem
     S, R = p.S, p.R
@@ -203,7 +206,7 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
     if kind == "recolour":  # every track keeps its sessions and talks; only the rooms change
         free = {v.name for v in ctx.y.values()}
     elif kind == "repair":  # the rooms of a track that uses several, and a few more
-        k0 = rng.choice(split_tracks(built, values))
+        k0 = rng.choice(focus)
         rooms = {r for _, r in where[k0]}
         others = [r for r in range(R) if r not in rooms]
         free_rooms(rooms | set(rng.sample(others, min(len(others), max(0, size - len(rooms))))))
@@ -223,7 +226,7 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
     else:  # related tracks: a seed and the tracks it shares people, similarity or sessions with
         # ("clash": the seed is a track with a presenter in two places at once)
         d = p.derived
-        seed = rng.choice(clashing_tracks(built, values)) if kind == "clash" else rng.randrange(p.T)
+        seed = rng.choice(focus) if kind == "clash" else rng.randrange(p.T)
         related = defaultdict(float)
         for (a, b) in d.presenter_conflicts | d.attendee_conflicts:
             ka, kb = p.submissions[a].track, p.submissions[b].track
@@ -246,7 +249,7 @@ def _neighbourhood(built: BuiltModel, values: dict[str, int], kind: str, size: i
 
 
 def clashing_tracks(built: BuiltModel, values: dict[str, int]) -> list[int]:
-    """Tracks with a talk whose presenter has another talk in the same session (the elastic rule broken)."""
+    """Tracks with a talk whose presenter has another talk in another room of the same session."""
     ctx = built.ctx
     p = ctx.problem
     if "PC" not in built.slack:
@@ -286,15 +289,11 @@ class SharedIncumbent:
         self._lock = threading.Lock()
         self.values, self.objective = values, objective
         self.stop = False
-        self.improved_by: dict[int, int] = defaultdict(int)  # worker -> improvements it published
 
-    def offer(self, values: dict[str, int], objective: float, worker: int) -> bool:
+    def offer(self, values: dict[str, int], objective: float) -> None:
         with self._lock:
             if objective < self.objective - 1e-6:
                 self.values, self.objective = values, objective
-                self.improved_by[worker] += 1
-                return True
-            return False
 
     def best(self) -> tuple[dict[str, int], float]:
         with self._lock:
@@ -325,12 +324,12 @@ def improve_parallel(builts: list[BuiltModel], values: dict[str, int], objective
             if prelude is not None and i == 1:
                 found = prelude(builts[i])
                 if found is not None:
-                    shared.offer(found[0], found[1], i)
+                    shared.offer(found[0], found[1])
                 if shared.stop or time.perf_counter() >= deadline:
                     return
             start, start_obj = shared.best()
             _, _, n_imp, n_sub = improve(builts[i], start, start_obj, deadline, seed=seed + 7919 * i,
-                                         shared=shared, worker=i, **kw)
+                                         shared=shared, **kw)
             counts[i] = (n_imp, n_sub)
         except Exception:  # noqa: BLE001 - a helper search that fails only leaves the first one working
             pass
@@ -341,7 +340,7 @@ def improve_parallel(builts: list[BuiltModel], values: dict[str, int], objective
         t.start()
     try:
         _, _, n_imp, n_sub = improve(builts[0], values, objective, deadline, seed=seed, progress=progress,
-                                     stats=stats, shared=shared, worker=0, **kw)
+                                     stats=stats, shared=shared, **kw)
         counts[0] = (n_imp, n_sub)
     finally:
         shared.stop = True
@@ -354,8 +353,6 @@ def improve_parallel(builts: list[BuiltModel], values: dict[str, int], objective
                         stats["interrupted"] = True
     best, obj = shared.best()
     apply_values(builts[0], best)
-    if stats is not None:
-        stats["helper_improvements"] = sum(n for w, n in shared.improved_by.items() if w)
     return best, obj, sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
@@ -364,7 +361,7 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
             stats: dict | None = None, max_iterations: int | None = None,
             max_nodes: int | None = None, repair: bool = False,
             recolour_every: int = 0, shared: SharedIncumbent | None = None,
-            worker: int = 0, recolour_first: bool = True) -> tuple[dict[str, int], float, int, int]:
+            recolour_first: bool = True) -> tuple[dict[str, int], float, int, int]:
     """Large neighbourhood search until ``deadline``; returns (values, objective, improvements, sub-problems).
 
     ``repair``: while some track uses several rooms, the first sub-problem reassigns every
@@ -391,6 +388,9 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
     limit = {"rooms": p.R, "sessions": p.S, "tracks": p.T, "repair": p.R, "recolour": p.R, "clash": p.T}
     improvements = 0
     it = 0
+    scanned: dict[str, int] | None = None
+    clashes: list[int] = []
+    splits: list[int] = []
     t_start = time.perf_counter()
     overhead = 0.5  # seconds around each CBC run (model file, start-up, solution): measured as we go
     try:
@@ -415,12 +415,17 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
             kind = kinds[it % len(kinds)] if it <= 3 else rng.choice(kinds)
             if recolour_every and it % recolour_every == recolour_every // 2:
                 kind = "recolour"  # now and then every track keeps its sessions and all rooms are reassigned
-            if it > 1 and rng.random() < 0.5 and clashing_tracks(built, values):
-                kind = "clash"  # a presenter in two places at once: free that track and related ones
-            elif repair and split_tracks(built, values):
+            if values is not scanned:  # the incumbent changed: which tracks are split or clash
+                scanned, clashes = values, clashing_tracks(built, values)
+                splits = split_tracks(built, values) if repair else []
+            focus: list[int] = []
+            if it > 1 and rng.random() < 0.5 and clashes:
+                kind, focus = "clash", clashes  # a presenter in two places at once: free that track and related ones
+            elif splits:
                 # first give every track's sessions new rooms; then free the rooms of a split track
                 kind = "recolour" if it == 1 and recolour_first else ("repair" if rng.random() < 0.7 else kind)
-            free = _neighbourhood(built, values, kind, size[kind], rng)
+                focus = splits
+            free = _neighbourhood(built, values, kind, size[kind], rng, focus)
             for v in ints:
                 if v.name in free:
                     v.lowBound, v.upBound = 0, 1
@@ -450,7 +455,7 @@ def improve(built: BuiltModel, values: dict[str, int], objective: float, deadlin
                 improvements += 1
                 values, objective = new, obj
                 if shared is not None:
-                    shared.offer(values, objective, worker)
+                    shared.offer(values, objective)
                 if progress:
                     progress(f"[{time.perf_counter() - t_start:6.1f}s] neighbourhood search: incumbent "
                              f"{objective:,.0f} (freed {kind} ×{size[kind]})")

@@ -140,8 +140,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         ("Solver", f"{getattr(result, 'solver', settings.solver)} {getattr(result, 'solver_version', '')}".strip()),
         ("Solver's own status", getattr(result, "solver_status", "")),
         ("Model", settings.model or "full"),
-        ("Hard rules", (settings.extra or {}).get("hard_rules", DEFAULT_HARD_RULES) if (settings.model or "full") == "full"
-         else "the paper's model"),
+        ("Hard rules", (settings.extra or {}).get("hard_rules", DEFAULT_HARD_RULES)
+         if (settings.model or "full") == "full" else "the paper's model"),
         ("Status", result.status),
         ("Objective (evaluator)", _n(ev.total)),
         ("Model objective", _n(getattr(result, "objective", None))),

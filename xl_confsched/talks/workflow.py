@@ -33,6 +33,11 @@ from .rules import Evaluation, Schedule, evaluate
 MIP_MIN_SECONDS = 30.0  # less than this and CBC rarely gets past the big MIP's root in soft mode
 
 
+def _best(p: TalkProblem, candidates: list[tuple[str, Schedule]]) -> Schedule:
+    """The candidate schedule the evaluation scores lowest."""
+    return min(candidates, key=lambda c: evaluate(p, c[1]).objective)[1]
+
+
 def _progress(settings: SolveSettings, msg: str) -> None:
     if settings.progress:
         settings.progress(msg)
@@ -144,8 +149,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         if not mip_after and candidates:
             left = deadline - time.time() - 2.0
             if left > 0.5:
-                best_so_far = min(candidates, key=lambda c: evaluate(p, c[1]).objective)[1]
-                s3, _ = local_search(p, seconds=left, seed=settings.seed + 2, hard=False, start=best_so_far)
+                s3, _ = local_search(p, seconds=left, seed=settings.seed + 2, hard=False, start=_best(p, candidates))
                 if s3 is not None:
                     candidates.append(("best schedule + local search", s3))
             run["MIP"] = (f"not run: the block decomposition's bound is the stronger one, and CBC's root processing "
@@ -157,8 +161,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
                 _progress(settings, f"local search on the second core: cost {bg_cost:g}")
             elif background.error:
                 run["Second-core search"] = f"not available ({background.error})"
-        best_start = min((c for c in candidates), key=lambda c: evaluate(p, c[1]).objective)[1] \
-            if candidates else sched
+        best_start = _best(p, candidates) if candidates else sched
         result = _mip(p, formulation, "soft", settings, max(1.0, deadline - time.time() - 2.0), best_start, run) \
             if mip_after else None
         if result and result.schedule:
