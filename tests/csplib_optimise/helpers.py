@@ -116,4 +116,4 @@ def random_model_schedule(problem: Problem, seed: int = 0) -> Schedule:
     run = solve_cbc(built.prob, 20, seed=seed)
     assert run.has_solution
     grid, place = session_solution(built)
-    return assign_timeslots(problem, grid, place).schedule
+    return assign_timeslots(problem, grid, place, order_tracks=built.ctx.split).schedule

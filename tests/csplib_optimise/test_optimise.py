@@ -38,7 +38,7 @@ def _model_value_of(problem, sched):
     run = solve_cbc(built.prob, 20)
     assert run.has_solution
     grid, place = session_solution(built)
-    slots = assign_timeslots(problem, grid, place)
+    slots = assign_timeslots(problem, grid, place, order_tracks=built.ctx.split)
     return pulp.value(built.prob.objective) + slots.objective, slots.schedule
 
 

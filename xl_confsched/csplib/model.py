@@ -29,7 +29,6 @@ model is never infeasible because of them; a schedule using a slack is "relaxed"
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,9 +41,10 @@ from .rules import RULES
 from .schedule import Schedule
 
 BIG = 10_000_000  # elastic penalty per unit of a relaxed hard rule (paper models)
-# by default no presenter is in two places at once (elastically), and rooms per track cost what the
-# instance's weight says; "all" also keeps one room per track, as the paper's exact model does
-DEFAULT_HARD_RULES = "presenters"
+# by default the paper's hard rules hold besides the weighted objective (elastically): no presenter in
+# two places at once and one room per track; "presenters" lets rooms per track cost only what the
+# instance's weight says, "none" leaves only the weights
+DEFAULT_HARD_RULES = "all"
 MODES = ("full", "exact", "extended")
 
 
@@ -222,13 +222,15 @@ class ModelContext:
         self.order_targets: dict[tuple[int, int], pulp.LpVariable] = {}
         for k, subs in enumerate(p.submissions_of_track):
             ordered = [n for n in subs if p.submissions[n].order not in (None, 0)]
+            if not self.standard(k):
+                # positions over parallel rooms are not modelled: the time-slot phase values this
+                # track's order term (assign_timeslots(order_tracks=…)), on the final schedule
+                if ordered or any(p.submissions[n].order is None for n in subs):
+                    self.notes.append(f"order of track {p.tracks[k].name} not optimised (it runs in parallel "
+                                      "rooms): valued after the time slots")
+                continue
             const += sum(1 for n in subs if p.submissions[n].order is None)
             if not ordered:
-                continue
-            if not self.standard(k):
-                # positions over parallel rooms are not modelled: count every ordered talk as out of order
-                const += len(ordered)
-                self.notes.append(f"order of track {p.tracks[k].name} not optimised (it runs in parallel rooms)")
                 continue
             M = len(subs)
             by_value = defaultdict(list)
@@ -324,9 +326,9 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
 
     ``hard_rules`` (full model): which of the paper's hard rules hold as well, elastically
     (``BIG`` per unit of slack), so a schedule breaks them only when nothing else is
-    possible (then the run says which and why): ``"presenters"`` (default: no presenter
-    in two places at once), ``"all"`` (also one room per track), ``"none"`` (only the
-    weighted terms, exactly as the instance weighs them).  The objective is still the
+    possible (then the run says which and why): ``"all"`` (default: no presenter in two
+    places at once and one room per track), ``"presenters"`` (only the first),
+    ``"none"`` (only the weighted terms, exactly as the instance weighs them).  The objective is still the
     evaluator's; the slack is an extra, reported apart.  Tracks the capacity check lets
     use several rooms keep only the weighted terms.
 
@@ -620,7 +622,6 @@ def set_start_values(built: BuiltModel, sched: Schedule) -> int:
 
     Returns how many integer variables were set."""
     ctx = built.ctx
-    p = ctx.problem
     cnt = 0
     for key, v in ctx.y.items():
         k, s, r = key

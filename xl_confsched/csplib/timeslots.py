@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import pulp
 
@@ -104,10 +105,13 @@ def _pack(problem, talks: list[int], targets: dict[int, int]) -> list[int]:
 
 def assign_timeslots(problem: Problem, grid: dict[tuple[int, int], int], place: dict[int, tuple[int, int]],
                      fixed_slots: dict[int, int] | None = None, time_limit: float = 10.0,
-                     solver: str = "cbc", seed: int = 0) -> SlotResult:
+                     solver: str = "cbc", seed: int = 0, order_tracks: Iterable[int] = ()) -> SlotResult:
     """Slots for every placed submission (``place``: n -> (session, room)).
 
-    ``fixed_slots``: n -> first slot kept from a pinned schedule (honoured when it fits)."""
+    ``fixed_slots``: n -> first slot kept from a pinned schedule (honoured when it fits).
+    ``order_tracks``: tracks whose order term the session model leaves to this phase (tracks
+    in parallel rooms); the order rule's amount for them, on the final schedule, is part of
+    this phase's objective."""
     fixed_slots = fixed_slots or {}
     targets = order_targets(problem, grid, place)
     weights = {key: problem.weight(key) for key in ("PCT", "ACT") if problem.active(key)}
@@ -156,6 +160,11 @@ def assign_timeslots(problem: Problem, grid: dict[tuple[int, int], int], place: 
             r = room_of[n]
             for tt in range(t0, t0 + problem.submissions[n].required_slots):
                 sched.cells[(s, r, tt)] = n
+    order_tracks = set(order_tracks)
+    if order_tracks and problem.active("ORD"):
+        track_of = {sub.ref: sub.track for sub in problem.submissions}
+        total += problem.weight("ORD") * sum(v.amount for v in RULE_BY_KEY["ORD"].evaluate(problem, sched)
+                                             if track_of.get(v.items[0]) in order_tracks)
     return SlotResult(schedule=sched, objective=total, optimal=optimal, sessions_solved=solved, notes=notes)
 
 
