@@ -19,7 +19,7 @@ def _schedule_of(problem, built, values):
         if v.name in values:
             v.varValue = values[v.name]
     grid, place = session_solution(built)
-    return assign_timeslots(problem, grid, place)
+    return assign_timeslots(problem, grid, place, order_tracks=built.ctx.split)
 
 
 def test_greedy_start_is_a_complete_feasible_schedule():
@@ -57,7 +57,7 @@ def test_optimise_with_search_reports_the_evaluators_objective(csplib_dir):
     from xl_confsched.csplib.reader import load_problem
 
     p = load_problem(csplib_dir / "instances" / "GECCO20.xlsx")
-    res = optimise(p, SolveSettings(time_limit=15, seed=0))
+    res = optimise(p, SolveSettings(time_limit=20, seed=0))
     assert res.schedule is not None
     ev = evaluate(p, res.schedule)
     assert ev.all_scheduled and ev.valid

@@ -32,6 +32,7 @@ from ..kinds import SolveSettings
 from .capacity import CapacityReport, check_capacity, min_cells
 from .cbc_runner import CbcRun, cbc_version, solve_cbc
 from .model import BIG, DEFAULT_HARD_RULES, BuiltModel, build_model, room_classes, session_solution, set_start_values
+from .plan import plan_start, prohibitive_cells
 from .problem import Problem
 from .rules import RULES
 from .schedule import Schedule
@@ -39,6 +40,7 @@ from .search import apply_values, current_values, greedy_start, improve_parallel
 from .timeslots import assign_timeslots
 
 WORK_NODES = 60  # node limit of every CBC run in fixed-work mode (``--work``)
+PLAN_RESTARTS = 200  # restarts of the track packing in fixed-work mode (time-bounded otherwise)
 PHASE_A_SHARE = 0.6  # share of the neighbourhood search with one room per track only weighted
 TWO_PHASE_MIN_VARIABLES = 3000  # below this CBC usually settles the model with the hard rule directly
 
@@ -174,10 +176,28 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         greedy = None
         if not warm and fixed is None and start is None:
             greedy = greedy_start(built)
+            start_note = "search: a greedy schedule (tracks packed into runs of sessions) as the start"
+            if lns_ok and mode == "full" and prohibitive_cells(problem):
+                # cells nobody should use: the track packing (tracks grid first, then the talks) when it
+                # beats the greedy start (elsewhere the greedy start serves the search better: OR60F2
+                # 72 against 194 from the packing)
+                planned = plan_start(built, min(3.0, 0.05 * settings.time_limit), seed=settings.seed,
+                                     submissions_seconds=min(10.0, 0.1 * settings.time_limit),
+                                     max_restarts=PLAN_RESTARTS if work is not None else None)
+                if planned is not None and (greedy is None or planned[1] < (model_value(built, greedy) or math.inf)):
+                    greedy = planned[0]
+                    start_note = (f"search: the track packing (tracks grid first, then the talks; model value "
+                                  f"{planned[1]:,.0f}) as the start")
+                    if two_phase and not split_tracks(built, greedy):
+                        # it keeps every track in one room and out of the prohibitive cells: the
+                        # search keeps the rule hard throughout (weighted first, ISF22 split 4 tracks,
+                        # then repaired them into 3 × 100,000 cells: 301,541 instead of 1,121)
+                        two_phase = False
+                        built.set_slack_weight("NR", BIG)
             if greedy is not None:
                 apply_values(built, greedy)
                 warm = True
-                notes.append("search: a greedy schedule (tracks packed into runs of sessions) as the start")
+                notes.append(start_note)
         t_cbc = max(1.0, deadline - time.perf_counter())
         # with a start schedule, CBC gets part of the time (for its bound); the large neighbourhood
         # search around the incumbent gets the rest
@@ -276,13 +296,23 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                         progress(f"one room per track hard again from {inc:,.0f} "
                                  f"({len(split_tracks(built, values))} track(s) in several rooms to repair)")
                 n_imp2 = n_sub2 = 0
+                # pooled-room plans repair split tracks one by one; the last part of the search keeps a
+                # reassignment of every room (sessions kept) for the tracks still split then (GECCO20 in
+                # 15 s: one track left in two rooms otherwise)
+                fallback = staged and "NR" in built.slack and work is None
+                repair_deadline = lns_deadline - (min(4.0, 0.3 * settings.time_limit) if fallback else 0.0)
                 if not stats.get("interrupted"):
                     values, inc, n_imp2, n_sub2 = improve_parallel(
-                        models, values, inc, lns_deadline, seed=settings.seed + (1 if two_phase else 0),
+                        models, values, inc, repair_deadline, seed=settings.seed + (1 if two_phase else 0),
                         progress=progress, stats=stats, repair="NR" in built.slack, max_iterations=work_left,
                         recolour_every=0 if staged else 8, max_nodes=WORK_NODES if work is not None else None,
                         recolour_first=not staged,
                         prelude=bound_run if bound_beside and not two_phase else None)
+                if fallback and not stats.get("interrupted"):
+                    values, inc, n_imp3, n_sub3 = improve_parallel(
+                        models, values, inc, lns_deadline, seed=settings.seed + 2, progress=progress, stats=stats,
+                        repair=True, recolour_first=True)
+                    n_imp2, n_sub2 = n_imp2 + n_imp3, n_sub2 + n_sub3
                 if work is not None:
                     notes.append(f"fixed work: {int(work)} neighbourhood sub-problems of at most {WORK_NODES} nodes "
                                  "each; the same seed gives the same schedule"
@@ -335,10 +365,9 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     if fixed is not None:
         for n, cells in fixed.cells_of().items():
             fixed_slots[n] = cells[0][2]
-    t1 = time.perf_counter()
     slots = assign_timeslots(problem, grid, place, fixed_slots=fixed_slots,
                              time_limit=max(1.0, min(10.0, settings.time_limit / 20)), solver=solver,
-                             seed=settings.seed)
+                             seed=settings.seed, order_tracks=built.ctx.split if mode == "full" else ())
     notes.extend(slots.notes)
     result.schedule = slots.schedule
     result.session_objective = obj_raw

@@ -44,7 +44,7 @@ def current_values(built: BuiltModel) -> dict[str, int] | None:
 
 # ---------------------------------------------------------------------- greedy start
 
-def _pack(sizes: list[tuple[int, int]], free: dict[int, int]) -> dict[int, int] | None:
+def pack_talks(sizes: list[tuple[int, int]], free: dict[int, int]) -> dict[int, int] | None:
     """First-fit decreasing of (n, size) into sessions {s: free slots}; n -> s, or None."""
     left = dict(free)
     out = {}
@@ -102,7 +102,7 @@ def greedy_start(built: BuiltModel) -> dict[str, int] | None:
                     if run and avail[b] != run[-1] + 1:
                         break
                     run.append(avail[b])
-                    packed = _pack(remaining, {s: m[s] for s in run})
+                    packed = pack_talks(remaining, {s: m[s] for s in run})
                     if packed is not None:
                         cost = sum(w.get("TS", 0) * p.track_session.get((k, s), 0)
                                    + w.get("SR", 0) * p.session_room.get((s, r), 0) for s in run) + len(run)
