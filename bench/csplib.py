@@ -1,7 +1,7 @@
 """Benchmark: solve every shared CSPLib instance and print one table.
 
     python bench/csplib.py [--time-limit 60] [--model full|exact|extended] [--solver cbc|highs]
-                           [--hard-rules presenters|all|none] [--seed N]
+                           [--hard-rules all|presenters|none] [--seed N]
                            [--only N2OR,GECCO20] [--data ../shared/data/csplib]
 
 Columns: instance, model, our objective (the evaluator's score of the schedule we
@@ -50,7 +50,7 @@ def reference_scores(data: Path) -> dict[str, int]:
     return out
 
 
-def run_one(name: str, data: Path, model: str, time_limit: float, solver: str, hard_rules: str = "presenters",
+def run_one(name: str, data: Path, model: str, time_limit: float, solver: str, hard_rules: str = "all",
             seed: int = 0) -> dict:
     import resource
 
@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     ap.add_argument("--solver", default="cbc")
     ap.add_argument("--only", default="")
     ap.add_argument("--data", default=str(DEFAULT_DATA))
-    ap.add_argument("--hard-rules", default="presenters", choices=["presenters", "all", "none"])
+    ap.add_argument("--hard-rules", default="all", choices=["presenters", "all", "none"])
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

@@ -136,12 +136,12 @@ Private Sub ConfSched_EditSettings()
     ConfSched_PutSetting wb, "solver", solver
 
     v = Application.InputBox("Conference schedules: hard rules besides the weights —" & vbLf & _
-        "presenters (no presenter in two places), all (also one room per track) or none:", _
-        "Conference settings (4/4)", ConfSched_GetSetting(wb, "hard_rules", "presenters"), Type:=2)
+        "all (no presenter in two places, one room per track), presenters (only the first) or none:", _
+        "Conference settings (4/4)", ConfSched_GetSetting(wb, "hard_rules", "all"), Type:=2)
     If VarType(v) = vbBoolean Then Exit Sub
     v = LCase$(Trim$(CStr(v)))
-    If v <> "presenters" And v <> "all" And v <> "none" Then
-        MsgBox "Hard rules must be presenters, all or none.", vbExclamation, "Conference"
+    If v <> "all" And v <> "presenters" And v <> "none" Then
+        MsgBox "Hard rules must be all, presenters or none.", vbExclamation, "Conference"
         Exit Sub
     End If
     ConfSched_PutSetting wb, "hard_rules", CStr(v)

@@ -164,8 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "instead of searching until the time limit, so the same seed gives the same schedule")
     s.add_argument("--hard-rules", choices=["presenters", "all", "none"],
                    help="conference schedules: which of the paper's hard rules hold besides the weighted objective "
-                        "(default presenters: no presenter in two places, rooms per track as the instance weighs them; "
-                        "all: also one room per track, as in the paper's exact model; none: only the weights)")
+                        "(default all: no presenter in two places and one room per track, as in the paper's exact "
+                        "model; presenters: only the first, rooms per track as the instance weighs them; "
+                        "none: only the weights)")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
     s.add_argument("--quiet", action="store_true", help="no progress lines")
     s.add_argument("--verbose", action="store_true", help="show the solver's own log")

@@ -31,7 +31,6 @@ results in place.
 from __future__ import annotations
 
 import importlib
-import re
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -39,7 +38,7 @@ from typing import Any, Callable, Iterable
 import xlwings as xw
 
 from .errors import InputError, InputIssue
-from .kinds import (KINDS, SolveSettings, WorkbookKind, detect_kind, expected_table_names, kind_by_name,
+from .kinds import (SolveSettings, WorkbookKind, detect_kind, expected_table_names, kind_by_name,
                     normalise_name, unknown_kind_message)
 from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
 from .tables import Table, WorkbookData, trim_rows
@@ -235,12 +234,14 @@ def settings_from_book(book: xw.Book, progress: Callable[[str], None] | None = N
         except ValueError:
             pass
     if raw.get("hard_rules"):
+        from .csplib.model import DEFAULT_HARD_RULES
+
         rules = raw["hard_rules"].lower()
         if rules in ("presenters", "all", "none"):
             s.extra["hard_rules"] = rules
         else:
-            issues.append(InputIssue("Settings", f"hard rules {raw['hard_rules']!r} is not presenters, all or none; "
-                                     "used presenters. Fix it with Conference > Settings.", "warning"))
+            issues.append(InputIssue("Settings", f"hard rules {raw['hard_rules']!r} is not all, presenters or none; "
+                                     f"used {DEFAULT_HARD_RULES}. Fix it with Conference > Settings.", "warning"))
     return s, issues
 
 

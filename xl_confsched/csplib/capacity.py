@@ -9,7 +9,6 @@ optimiser lets exactly these tracks use parallel rooms (elastically, with a pena
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
