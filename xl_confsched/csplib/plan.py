@@ -61,10 +61,12 @@ def pack_tracks(built: BuiltModel, ceiling: float | None, rng: random.Random, se
     none is found in ``seconds`` (or ``max_restarts``).  Among the grids found, the cheapest by
     the estimate of :func:`_set_cost` and :func:`pair_costs`.
 
-    Each track, largest first (order shuffled a little each restart), takes the room and the
-    sessions of that room that hold its talks with the fewest spare time slots (consecutive
-    sessions preferred, then the cheaper cells).  This finds the tight packings CBC needs long
-    for (ISF22: 317 slots of talks into 331 usable ones, in 3- and 4-slot sessions)."""
+    Each track — those with talks bound to a few sessions first, then the largest (order
+    shuffled a little each restart) — takes the room and the sessions of that room that avoid
+    prohibitive costs, then leave the fewest spare time slots, then cost least (consecutive
+    runs, the subset with the fewest spare slots, and the talks' cheapest sessions are the
+    candidates).  This finds the tight packings CBC needs long for (ISF22: 317 slots of talks
+    into 331 usable ones, in 3- and 4-slot sessions)."""
     p = built.ctx.problem
     ctx = built.ctx
     m = [sess.slots for sess in p.sessions]
