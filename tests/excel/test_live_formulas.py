@@ -21,12 +21,10 @@ from openpyxl import load_workbook
 from tests.lo_recalc import _PROFILE_XCU, require_soffice
 from xl_confsched.csplib import live_formulas as lf
 from xl_confsched.csplib.evaluate import evaluate
-from xl_confsched.csplib.reader import read_problem
 from xl_confsched.csplib.results import ASSIGNMENT_COLUMNS, SCHEDULE, assignment_table_column
 from xl_confsched.csplib.terms import TERMS
 from xl_confsched.csplib.workflow import schedule_in_workbook
 from xl_confsched.errors import InputError
-from xl_confsched.report import write_report_file
 from xl_confsched.tables import load_workbook_data
 
 BANNED = ("XLOOKUP", "FILTER(", "LET(", "LAMBDA", "SEQUENCE", "UNIQUE(", "MINIFS", "MAXIFS", "IFS(", "TEXTJOIN",

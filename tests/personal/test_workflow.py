@@ -146,7 +146,6 @@ def test_long_profiles_and_availability(tmp_path):
     want = {p.name: p.wanted for p in problem_wide.participants if p.wanted}
     assert {p.name: p.wanted for p in problem_long.participants if p.wanted} == want
     # availability: a day column marks every block of that day
-    av = data.get("Availability")
     pres = problem_wide.talks[0].presenter
     data.tables["Availability"] = Table("Availability", [["presenter", "Monday"], [pres, "x"]])
     pb, _ = read_problem(data)

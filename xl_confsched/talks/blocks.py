@@ -283,7 +283,6 @@ class BlockModel:
                 C, used = key
                 c_talks = [c for c, _, _ in C]
                 free = [v for v in range(V) if v not in {vv for _, vv, _ in C}]
-                k = len(free)
                 extra = W[:, c_talks].sum(axis=1) if c_talks else np.zeros(T + 1)
                 extra[T] = 0.0
                 bases = []
@@ -347,7 +346,6 @@ class BlockModel:
         import highspy
 
         t0 = time.time()
-        p = self.p
         G = len(self.seg_len)
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
@@ -501,7 +499,6 @@ def _best_choices(bases, W, gen_idx, sp_arr, T):
     if k == 0:
         yield (), 0.0
         return
-    classes = [("g", gen_idx)] + [("s", np.array([x])) for x in sp_arr]
     if k == 1:
         b = bases[0]
         j = gen_idx[np.argmin(b[gen_idx])]

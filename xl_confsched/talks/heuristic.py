@@ -41,7 +41,7 @@ class _State:
         self.allowed = [set((v, s) for v in p.venues_for(i) for s in p.starts[i]) for i in range(T)]
 
     def pair_cost(self, i, j, pos) -> float:
-        (vi, si), (vj, sj) = pos[i], pos[j]
+        (_, si), (_, sj) = pos[i], pos[j]
         if si < sj + self.d[j] and sj < si + self.d[i]:
             return self.W[i][j]
         return 0.0
