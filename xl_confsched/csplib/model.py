@@ -320,7 +320,7 @@ class BuiltModel:
 
 def build_model(problem: Problem, mode: str = "full", split: set[int] | None = None,
                 fixed: Schedule | None = None, start: Schedule | None = None,
-                max_changes: int | None = None, one_room: bool = False,
+                max_changes: int | None = None,
                 aggregate: bool = False, hard_rules: str | bool = DEFAULT_HARD_RULES) -> BuiltModel:
     """Build the session-level model (see the module doc).
 
@@ -335,10 +335,7 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
     ``aggregate``: rooms that no penalty tells apart (same track–room, session–room and
     submission–room values) are pooled into classes: ``y[k,s,c]`` with at most |c| tracks per
     class and session.  Every term is exact except rooms per track, counted per class (a
-    lower bound); the full model then completes that plan with rooms.  Not with split tracks.
-
-    ``one_room``: every track that can keep one room all conference long does so (a
-    stage of the full model's search: far fewer room symmetries)."""
+    lower bound); the full model then completes that plan with rooms.  Not with split tracks."""
     if mode not in MODES:
         raise ValueError(f"unknown model {mode!r}; use one of {', '.join(MODES)}")
     t0 = time.perf_counter()
@@ -425,11 +422,6 @@ def build_model(problem: Problem, mode: str = "full", split: set[int] | None = N
                     ctx.add(yv - _lin((v, 1) for v, _ in xs) <= 0)
                     for v, _ in xs:
                         ctx.add(v - yv <= 0)
-    if one_room and mode == "full":
-        for k in range(T):
-            if not ctx.standard(k):
-                continue
-            ctx.add(pulp.lpSum(_room_indicators(ctx, k)) == 1, f"oneroom_{k}")
     # pinned: grid cells and placed submissions
     for (s, r), k in fixed_grid.items():
         if (k, s, r) in ctx.y:
