@@ -300,7 +300,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
                 # reassignment of every room (sessions kept) for the tracks still split then (GECCO20 in
                 # 15 s: one track left in two rooms otherwise)
                 fallback = staged and "NR" in built.slack and work is None
-                repair_deadline = lns_deadline - (min(4.0, 0.3 * settings.time_limit) if fallback else 0.0)
+                repair_deadline = lns_deadline - (min(2.0, 0.15 * settings.time_limit) if fallback else 0.0)
                 if not stats.get("interrupted"):
                     values, inc, n_imp2, n_sub2 = improve_parallel(
                         models, values, inc, repair_deadline, seed=settings.seed + (1 if two_phase else 0),
