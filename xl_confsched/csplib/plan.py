@@ -54,6 +54,28 @@ def talk_cost(p, n: int, s: int, r: int) -> float:
                if rule.key in ("TZ", "SS", "SP") and rule.active(p))
 
 
+class _Costs:
+    """:func:`cell_cost` and :func:`talk_cost` of one problem, each value computed once (the
+    packing asks for the same ones at every restart)."""
+
+    def __init__(self, p):
+        self.p = p
+        self._cell: dict[tuple[int, int, int], float] = {}
+        self._talk: dict[tuple[int, int, int], float] = {}
+
+    def cell(self, k: int, s: int, r: int) -> float:
+        v = self._cell.get((k, s, r))
+        if v is None:
+            v = self._cell[(k, s, r)] = cell_cost(self.p, k, s, r)
+        return v
+
+    def talk(self, n: int, s: int, r: int) -> float:
+        v = self._talk.get((n, s, r))
+        if v is None:
+            v = self._talk[(n, s, r)] = talk_cost(self.p, n, s, r)
+        return v
+
+
 def pack_tracks(built: BuiltModel, ceiling: float | None, rng: random.Random, seconds: float = 2.0,
                 max_restarts: int | None = None) -> dict[tuple[int, int, int], int] | None:
     """A tracks grid with every track in one room (tracks that must use several excepted) and no
@@ -71,12 +93,13 @@ def pack_tracks(built: BuiltModel, ceiling: float | None, rng: random.Random, se
     ctx = built.ctx
     m = [sess.slots for sess in p.sessions]
     excluded = set(built.excluded)
-    allowed = {key for key in ctx.y if ceiling is None or cell_cost(p, *key) < ceiling}
+    costs = _Costs(p)
+    allowed = {key for key in ctx.y if ceiling is None or costs.cell(*key) < ceiling}
     talks = {k: [(n, p.submissions[n].required_slots) for n in p.submissions_of_track[k] if n not in excluded]
              for k in range(p.T)}
     size = {k: sum(q for _, q in talks[k]) for k in range(p.T)}
     pair = pair_costs(built)
-    bound_to = {k: sum(1 for n, _ in talks[k] for s in range(p.S) if talk_cost(p, n, s, 0) >= PROHIBITIVE)
+    bound_to = {k: sum(1 for n, _ in talks[k] for s in range(p.S) if costs.talk(n, s, 0) >= PROHIBITIVE)
                 for k in range(p.T)}
     best, best_cost = None, None
     t_end = time.perf_counter() + seconds
@@ -92,13 +115,13 @@ def pack_tracks(built: BuiltModel, ceiling: float | None, rng: random.Random, se
         placed: dict[int, list[int]] = {s: [] for s in range(p.S)}  # session -> tracks in it
         for k in order:
             extra = {s: sum(pair.get((k, k2), 0.0) for k2 in placed[s]) for s in range(p.S)}
-            choice = _place_track(p, k, talks[k], size[k], m, free, allowed, ctx.standard(k), rng, extra)
+            choice = _place_track(costs, k, talks[k], size[k], m, free, allowed, ctx.standard(k), rng, extra)
             if choice is None:
                 break
             for s, r in choice:
                 free.discard((s, r))
                 grid[(k, s, r)] = 1
-            cost += _set_cost(p, k, talks[k], choice) + sum(extra[s] for s in {s for s, _ in choice})
+            cost += _set_cost(costs, k, talks[k], choice) + sum(extra[s] for s in {s for s, _ in choice})
             for s in {s for s, _ in choice}:
                 placed[s].append(k)
         else:
@@ -135,7 +158,8 @@ def pair_costs(built: BuiltModel) -> dict[tuple[int, int], float]:
     return out
 
 
-def _place_track(p, k, talks, size, m, free, allowed, standard, rng, extra) -> list[tuple[int, int]] | None:
+def _place_track(costs: _Costs, k, talks, size, m, free, allowed, standard, rng,
+                 extra) -> list[tuple[int, int]] | None:
     """Cells (s, r) for track k: one room if ``standard``, else the largest free cells anywhere.
     ``extra[s]``: what sharing session s with the tracks already there costs."""
     if not standard:
@@ -146,11 +170,12 @@ def _place_track(p, k, talks, size, m, free, allowed, standard, rng, extra) -> l
             if pack_talks(talks, {i: m[s2] for i, (s2, _) in enumerate(chosen)}) is not None:
                 return chosen
         return None
+    p = costs.p
     best, best_key = None, None
     for r in range(p.R):
         sessions = [s for s in range(p.S) if (s, r) in free and (k, s, r) in allowed]
         cands = list(_candidate_sets(sessions, m, size, len(talks), rng))
-        cheap = _cheapest_sessions(p, k, talks, sessions, m, r, extra)
+        cheap = _cheapest_sessions(costs, k, talks, sessions, m, r, extra)
         if cheap:
             cands.append(cheap)
         for run in cands:
@@ -158,7 +183,7 @@ def _place_track(p, k, talks, size, m, free, allowed, standard, rng, extra) -> l
                 continue
             waste = sum(m[s] for s in run) - size
             gaps = sum(1 for a, b in zip(run, run[1:]) if b != a + 1)
-            cost = (_set_cost(p, k, talks, [(s, r) for s in run]) + gaps * max(0, p.weight("CONS"))
+            cost = (_set_cost(costs, k, talks, [(s, r) for s in run]) + gaps * max(0, p.weight("CONS"))
                     + sum(extra[s] for s in run))
             # prohibitive costs first, then spare slots (what makes a tight packing possible), then cost
             key = (cost // PROHIBITIVE, waste, cost, rng.random())
@@ -167,14 +192,14 @@ def _place_track(p, k, talks, size, m, free, allowed, standard, rng, extra) -> l
     return best
 
 
-def _set_cost(p, k: int, talks, cells: list[tuple[int, int]]) -> float:
+def _set_cost(costs: _Costs, k: int, talks, cells: list[tuple[int, int]]) -> float:
     """Grid penalties of the cells plus, for each talk, its cheapest cell's submission penalties
     (a lower bound of what placing the talks there costs)."""
-    return (sum(cell_cost(p, k, s, r) for s, r in cells)
-            + sum(min(talk_cost(p, n, s, r) for s, r in cells) for n, _ in talks))
+    return (sum(costs.cell(k, s, r) for s, r in cells)
+            + sum(min(costs.talk(n, s, r) for s, r in cells) for n, _ in talks))
 
 
-def _cheapest_sessions(p, k, talks, sessions, m, r, extra) -> list[int] | None:
+def _cheapest_sessions(costs: _Costs, k, talks, sessions, m, r, extra) -> list[int] | None:
     """Sessions found by placing the talks, longest first, each where it costs least (a session
     the track already has counts only the talk's own penalties)."""
     left: dict[int, int] = {}
@@ -184,7 +209,7 @@ def _cheapest_sessions(p, k, talks, sessions, m, r, extra) -> list[int] | None:
             room = left.get(s, m[s])
             if room < q:
                 continue
-            c = talk_cost(p, n, s, r) + (0.0 if s in left else cell_cost(p, k, s, r) + extra[s])
+            c = costs.talk(n, s, r) + (0.0 if s in left else costs.cell(k, s, r) + extra[s])
             if best is None or c < best[0]:
                 best = (c, s)
         if best is None:
