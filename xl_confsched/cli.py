@@ -70,14 +70,11 @@ def _print_report(report: Report, as_json: bool) -> None:
 def cmd_solve(args) -> int:
     data = _load(args.workbook)
     kind = _kind_for(data, args.kind)
-    extra = {k: v for k, v in {
-        "fix": args.fix, "from": args.start_from, "max_changes": args.max_changes, "hard_rules": args.hard_rules,
-        "work": args.work,
-    }.items() if v is not None}
     settings = SolveSettings(
         model=args.model, time_limit=args.time_limit, solver=args.solver, seed=args.seed,
         verbose=args.verbose, progress=(lambda msg: print(msg, file=sys.stderr, flush=True)) if not args.quiet else None,
-        extra=extra,
+        started=args.started, hard_rules=args.hard_rules or "none", work=args.work, fix=args.fix,
+        start_from=args.start_from, max_changes=args.max_changes,
     )
     report = kind.solve(data, settings)
     _print_report(report, args.json)
@@ -164,9 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "instead of searching until the time limit, so the same seed gives the same schedule")
     s.add_argument("--hard-rules", choices=["presenters", "all", "none"],
                    help="conference schedules: which of the paper's hard rules hold besides the weighted objective "
-                        "(default all: no presenter in two places and one room per track, as in the paper's exact "
-                        "model; presenters: only the first, rooms per track as the instance weighs them; "
-                        "none: only the weights)")
+                        "(default none: only the weights on the parameters sheet, so a track may use several rooms "
+                        "and a presenter be in two places, each at its weight's price; presenters: no presenter in "
+                        "two places at once; all: that and one room per track, as in the paper's exact model)")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
     s.add_argument("--quiet", action="store_true", help="no progress lines")
     s.add_argument("--verbose", action="store_true", help="show the solver's own log")
@@ -199,7 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import time
+
+    started = time.perf_counter()  # --time-limit counts from here: reading and writing included
     args = build_parser().parse_args(argv)
+    args.started = started
     try:
         return args.func(args)
     except InputError as err:

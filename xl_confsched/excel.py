@@ -238,7 +238,7 @@ def settings_from_book(book: xw.Book, progress: Callable[[str], None] | None = N
 
         rules = raw["hard_rules"].lower()
         if rules in ("presenters", "all", "none"):
-            s.extra["hard_rules"] = rules
+            s.hard_rules = rules
         else:
             issues.append(InputIssue("Settings", f"hard rules {raw['hard_rules']!r} is not all, presenters or none; "
                                      f"used {DEFAULT_HARD_RULES}. Fix it with Conference > Settings.", "warning"))

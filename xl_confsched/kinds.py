@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Callable
 
 from .report import Report
 from .tables import WorkbookData
@@ -20,7 +20,7 @@ from .tables import WorkbookData
 
 @dataclass
 class SolveSettings:
-    """What the organiser can set (CLI flags, Settings dialog, a Settings sheet)."""
+    """What the organiser can set (CLI flags, the Excel Settings, a Settings sheet), typed."""
 
     model: str | None = None  # kind-specific model variant, e.g. "exact" / "extended" / "full"
     time_limit: float = 60.0
@@ -29,7 +29,17 @@ class SolveSettings:
     threads: int | None = None
     verbose: bool = False
     progress: Callable[[str], None] | None = None  # called with one-line progress messages
-    extra: dict[str, Any] = field(default_factory=dict)  # kind-specific options (fix/from/max_changes…)
+    # when the command started (time.perf_counter()): the answer is due time_limit seconds after it,
+    # reading and writing included (None: when the solve itself starts)
+    started: float | None = None
+    # conference schedules (csplib kind)
+    hard_rules: str = "none"  # "none" | "presenters" | "all": which of the paper's hard rules hold
+    work: int | None = None  # a fixed amount of search (reproducible runs)
+    fix: str | None = None  # solution workbook whose schedule is kept fixed
+    start_from: str | None = None  # solution workbook to start from
+    max_changes: int | None = None  # with start_from: move at most this many submissions
+    # talk schedules (talks kind)
+    background_search: bool = True  # a local search on the second core
 
 
 @dataclass

@@ -117,10 +117,16 @@ def check_capacity(problem: Problem) -> CapacityReport:
     return rep
 
 
-def min_cells(problem: Problem, k: int, rooms: int = 1) -> int:
-    """Fewest session-room cells track k can use (largest sessions first)."""
-    m = sorted((s.slots for s in problem.sessions), reverse=True) * rooms
-    demand = sum(problem.submissions[n].required_slots for n in problem.submissions_of_track[k])
+def min_cells(problem: Problem, k: int, rooms: int | None = None) -> int:
+    """Fewest session-room cells track k can use: its talks' slots, largest cells first.
+
+    ``rooms``: how many rooms of one session the track may hold (default all of them — any
+    schedule the template allows)."""
+    per_session = problem.R if rooms is None else rooms
+    m = sorted([s.slots for s in problem.sessions] * per_session, reverse=True)
+    longest = max(s.slots for s in problem.sessions)
+    demand = sum(problem.submissions[n].required_slots for n in problem.submissions_of_track[k]
+                 if problem.submissions[n].required_slots <= longest)
     acc, c = 0, 0
     for cap in m:
         if acc >= demand:

@@ -24,12 +24,8 @@ from __future__ import annotations
 import random
 import time
 
-import pulp
-
-from .cbc_runner import solve_cbc
 from .model import BuiltModel
 from .rules import RULES
-from .search import current_values, pack_talks
 
 # a cell that costs a track this much (the benchmark's weight of a presenter in two places) is one
 # the organiser means as "not here": the plan first tries without such cells
@@ -115,7 +111,7 @@ def pack_tracks(built: BuiltModel, ceiling: float | None, rng: random.Random, se
         placed: dict[int, list[int]] = {s: [] for s in range(p.S)}  # session -> tracks in it
         for k in order:
             extra = {s: sum(pair.get((k, k2), 0.0) for k2 in placed[s]) for s in range(p.S)}
-            choice = _place_track(costs, k, talks[k], size[k], m, free, allowed, ctx.standard(k), rng, extra)
+            choice = _place_track(costs, k, talks[k], size[k], m, free, allowed, k not in ctx.exempt, rng, extra)
             if choice is None:
                 break
             for s, r in choice:
@@ -150,7 +146,7 @@ def pair_costs(built: BuiltModel) -> dict[tuple[int, int], float]:
     if p.weight("CC") > 0:
         for k1, k2 in p.derived.chair_conflicts:
             add(k1, k2, p.weight("CC"))
-    pc = built.slack_weight.get("PC", 0.0) + max(0, p.weight("PC"))
+    pc = built.hard_weight.get("PC", 0.0) + max(0, p.weight("PC"))
     for n1, n2 in p.derived.presenter_conflicts:
         k1, k2 = p.submissions[n1].track, p.submissions[n2].track
         if k1 != k2:
@@ -160,16 +156,27 @@ def pair_costs(built: BuiltModel) -> dict[tuple[int, int], float]:
 
 def _place_track(costs: _Costs, k, talks, size, m, free, allowed, standard, rng,
                  extra) -> list[tuple[int, int]] | None:
-    """Cells (s, r) for track k: one room if ``standard``, else the largest free cells anywhere.
-    ``extra[s]``: what sharing session s with the tracks already there costs."""
-    if not standard:
-        cells = sorted((c for c in free if (k, *c) in allowed), key=lambda c: (-m[c[0]], rng.random()))
-        chosen = []
-        for s, r in cells:
-            chosen.append((s, r))
-            if pack_talks(talks, {i: m[s2] for i, (s2, _) in enumerate(chosen)}) is not None:
-                return chosen
-        return None
+    """Cells (s, r) for track k: one room if it can (and ``standard``), else the cheapest free
+    cells anywhere, several rooms of a session if need be.  ``extra[s]``: what sharing session s
+    with the tracks already there costs."""
+    if standard:
+        one = _one_room(costs, k, talks, size, m, free, allowed, rng, extra)
+        if one is not None:
+            return one
+    cells = sorted((c for c in free if (k, *c) in allowed),
+                   key=lambda c: (costs.cell(k, *c) // PROHIBITIVE,
+                                  (costs.cell(k, *c) + extra[c[0]] + min(costs.talk(n, c[0], c[1]) for n, _ in talks))
+                                  / m[c[0]], -m[c[0]], rng.random()))
+    chosen = []
+    for s, r in cells:
+        chosen.append((s, r))
+        if sum(m[s2] for s2, _ in chosen) >= size and \
+                pack_talks(talks, {i: m[s2] for i, (s2, _) in enumerate(chosen)}) is not None:
+            return chosen
+    return None
+
+
+def _one_room(costs: _Costs, k, talks, size, m, free, allowed, rng, extra) -> list[tuple[int, int]] | None:
     p = costs.p
     best, best_key = None, None
     for r in range(p.R):
@@ -245,30 +252,29 @@ def _candidate_sets(sessions: list[int], m: list[int], size: int, max_cells: int
         yield sorted(reach[min(fits)])
 
 
-def plan_start(built: BuiltModel, seconds: float, seed: int = 0, submissions_seconds: float = 10.0,
-               max_restarts: int | None = None) -> tuple[dict[str, int], float] | None:
-    """A complete start: (values of ``built``'s integer variables, model objective), or None.
-
-    The tracks grid from :func:`pack_tracks` (without prohibitive cells if it can, ``seconds``
-    of restarts, or ``max_restarts`` for a reproducible run), then the submissions by CBC on
-    ``built`` with that grid fixed (at most ``submissions_seconds``).  ``built``'s bounds are
-    restored afterwards."""
+def plan_grid(built: BuiltModel, seconds: float, seed: int = 0,
+              max_restarts: int | None = None) -> dict[tuple[int, int], int] | None:
+    """A tracks grid {(s, r): k} from :func:`pack_tracks` (without prohibitive cells if it can,
+    ``seconds`` of restarts, or ``max_restarts`` for a reproducible run), or None."""
     rng = random.Random(seed)
     grid = pack_tracks(built, PROHIBITIVE, rng, seconds, max_restarts)
     if grid is None:
         grid = pack_tracks(built, None, rng, seconds, max_restarts)
     if grid is None:
         return None
-    ys = built.ctx.y
-    saved = [(v, v.lowBound, v.upBound) for v in ys.values()]
-    try:
-        for key, v in ys.items():
-            v.lowBound = v.upBound = grid.get(key, 0)
-        run = solve_cbc(built.prob, submissions_seconds, seed=seed, constant=built.constant, kill_after=2.0)
-        values = current_values(built) if run.has_solution else None
-        if values is None:
+    return {(s, r): k for (k, s, r), v in grid.items() if v}
+
+
+def pack_talks(sizes: list[tuple[int, int]], free: dict[int, int]) -> dict[int, int] | None:
+    """First-fit decreasing of (n, size) into cells {c: free slots}; n -> c, or None."""
+    left = dict(free)
+    out = {}
+    for n, q in sorted(sizes, key=lambda t: -t[1]):
+        for c in sorted(left):
+            if left[c] >= q:
+                left[c] -= q
+                out[n] = c
+                break
+        else:
             return None
-        return values, float(pulp.value(built.prob.objective))
-    finally:
-        for v, lo, hi in saved:
-            v.lowBound, v.upBound = lo, hi
+    return out

@@ -143,17 +143,22 @@ def read_assignment_table(problem: Problem, t: Table, log: IssueLog) -> tuple[Sc
     return sched, locked
 
 
-def violations_sheet(problem: Problem, ev: Evaluation) -> SheetReport:
-    rows: list[list[Any]] = [["Term", "Weight", "Amount", "Penalty", "What happened", "Where"]]
+def violations_sheet(problem: Problem, ev: Evaluation, hard_rules: str | None = None) -> SheetReport:
+    """Every violation with its facts; with ``hard_rules`` (a solve), why the weights allow the ones the
+    paper's hard rules would forbid (a track in several rooms or in parallel, a presenter in two places)."""
+    from .rules import RULE_BY_KEY
+
+    rows: list[list[Any]] = [["Term", "Weight", "Amount", "Penalty", "What happened", "Where", "Why it is allowed"]]
     for term in ev.terms:
         if not term.active:
             continue
         w = term.weight if term.info.weight_cell else 1
+        why = RULE_BY_KEY[term.key].allowed_because(problem, hard_rules) if hard_rules else None
         for v in term.violations:
             where = "; ".join(
                 f"{problem.sessions[c[0]].name}/{problem.rooms[c[1]]}" + (f" slot {c[2] + 1}" if len(c) > 2 else "")
                 for c in v.cells)
-            rows.append([term.info.name, w, _n(v.amount), _n(v.amount * w), v.facts, where])
+            rows.append([term.info.name, w, _n(v.amount), _n(v.amount * w), v.facts, where, why or ""])
     notes: list[list[Any]] = [["Check", "Result"],
                               ["All submissions scheduled", "yes" if ev.all_scheduled else "no"],
                               ["Valid (every submission in its own track's room)", "yes" if ev.valid else "no"]]
@@ -165,7 +170,7 @@ def violations_sheet(problem: Problem, ev: Evaluation) -> SheetReport:
     if inactive:
         notes.append(["Switched off by weight ≤ 0 (not counted)", ", ".join(inactive)])
     blocks = [Block(anchor="A2", rows=rows, title=f"{len(rows) - 1} violation(s); objective {_n(ev.total)}",
-                    column_widths={0: 30, 1: 8, 2: 9, 3: 10, 4: 90, 5: 40}),
+                    column_widths={0: 30, 1: 8, 2: 9, 3: 10, 4: 90, 5: 40, 6: 70}),
               Block(anchor=f"A{len(rows) + 5}", rows=notes, title="Completeness")]
     return SheetReport(name=VIOLATIONS, blocks=blocks, freeze="A3")
 

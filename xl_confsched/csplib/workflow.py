@@ -15,7 +15,6 @@ from ..report import Report, status_sheet
 from ..tables import WorkbookData, load_workbook_data
 from .evaluate import Evaluation, evaluate
 from .live_formulas import live_checks_sheet
-from .model import DEFAULT_HARD_RULES
 from .problem import Problem
 from .reader import read_problem_with_warnings
 from .results import (SCHEDULE, achievement_sheet, read_assignment_table, run_sheet, schedule_sheet,
@@ -47,11 +46,30 @@ def schedule_in_workbook(problem: Problem, data: WorkbookData) -> tuple[Schedule
 
 
 def term_bounds(problem: Problem):
-    """Per-term lower bounds from the optimiser, if it provides them."""
-    from .capacity import check_capacity
-    from .optimise import term_bounds as bounds_of
+    """Per-term lower bounds, each from its rule: (weighted values, how each was found)."""
+    from .bounds import term_bounds as bounds_of
 
-    return bounds_of(problem, check_capacity(problem))
+    tb = bounds_of(problem)
+    return {k: b.value for k, b in tb.items()}, {k: b.how for k, b in tb.items()}
+
+
+def allowed_by_weights(problem: Problem, ev: Evaluation, hard_rules: str) -> list[InputIssue]:
+    """Notes for the Status sheet: each place where the schedule uses what the weights allow but the
+    paper's hard rules forbid, with the weight's cell, e.g. "track Theory runs in 2 rooms at once in
+    session Tue 1: allowed because parameters!E7 weighs ... at 1 a unit; raise parameters!E7 or choose
+    hard rules 'all' to forbid it"."""
+    from .rules import RULE_BY_KEY
+
+    out = []
+    for term in ev.terms:
+        if not term.active or not term.violations:
+            continue
+        why = RULE_BY_KEY[term.key].allowed_because(problem, hard_rules)
+        if why is None:
+            continue
+        for v in term.violations:
+            out.append(InputIssue(f"parameters!{term.info.weight_cell}", f"{v.facts}: {why}.", "note"))
+    return out
 
 
 def evaluation_report(problem: Problem, sched: Schedule, ev: Evaluation, source: str,
@@ -108,9 +126,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
 
     t0 = time.perf_counter()
     problem, warnings = read_problem_with_warnings(data)
-    extra = settings.extra or {}
-    fixed = _load_schedule_file(problem, extra["fix"]) if extra.get("fix") else None
-    start = _load_schedule_file(problem, extra["from"]) if extra.get("from") else None
+    fixed = _load_schedule_file(problem, settings.fix) if settings.fix else None
+    start = _load_schedule_file(problem, settings.start_from) if settings.start_from else None
     locked: set[int] = set()
     if fixed is None:
         found = schedule_in_workbook(problem, data)
@@ -121,7 +138,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
                              cells={c: n for c, n in held.cells.items() if n in locked})
             if start is None:
                 start = held
-    result = optimise(problem, settings, fixed=fixed, start=start, max_changes=extra.get("max_changes"))
+    result = optimise(problem, settings, fixed=fixed, start=start, max_changes=settings.max_changes)
     if result.schedule is None:
         msgs = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
         summary = (f"No schedule found ({result.status}) within {settings.time_limit:g} s. "
@@ -140,8 +157,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         ("Solver", f"{getattr(result, 'solver', settings.solver)} {getattr(result, 'solver_version', '')}".strip()),
         ("Solver's own status", getattr(result, "solver_status", "")),
         ("Model", settings.model or "full"),
-        ("Hard rules", (settings.extra or {}).get("hard_rules", DEFAULT_HARD_RULES)
-         if (settings.model or "full") == "full" else "the paper's model"),
+        ("Hard rules", result.hard_rules if (settings.model or "full") == "full" else "the paper's model"),
         ("Status", result.status),
         ("Objective (evaluator)", _n(ev.total)),
         ("Model objective", _n(getattr(result, "objective", None))),
@@ -160,15 +176,22 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     ]
     notes = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
     run_notes = notes + [n for n in getattr(result, "notes", []) or [] if n not in notes]
-    sheets = [schedule_sheet(problem, sched, locked), live_checks_sheet(problem, ev), violations_sheet(problem, ev),
+    hard = result.hard_rules if (settings.model or "full") == "full" else None
+    allowed = allowed_by_weights(problem, ev, hard) if hard else []
+    sheets = [schedule_sheet(problem, sched, locked), live_checks_sheet(problem, ev),
+              violations_sheet(problem, ev, hard_rules=hard),
               achievement_sheet(problem, ev, bounds, methods), run_sheet(items, run_notes)]
-    if warnings:
-        sheets.append(status_sheet(warnings, "Warnings about the input"))
+    if warnings or allowed:
+        sheets.append(status_sheet(warnings + allowed, "Warnings about the input" if not allowed else
+                                   "What the schedule does because the weights allow it, and warnings about the input"))
     gap_text = f", gap {gap:.1%}" if isinstance(gap, (int, float)) and gap > 1e-9 else ""
     summary = (f"Schedule found: objective {_n(ev.total)} ({result.status}{gap_text}), "
                f"{len(ev.violations)} violation(s). Look at the sheets Schedule, Violations and Achievement.")
     if notes:
         summary += " Could not satisfy everything: " + " ".join(notes)
+    if allowed:
+        summary += (f" {len(allowed)} thing(s) the paper's hard rules would forbid are allowed by the weights "
+                    "(a track in several rooms or in parallel, a presenter in two places): see the Status sheet.")
 
     def write_sol(out: Path) -> list[Path]:
         path = Path(out).with_name(Path(out).stem + "_sol.xlsx")

@@ -109,7 +109,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         # left after them; otherwise the rest of the time goes to local search from the best schedule
         mip_after = not use_blocks or 0.3 * remaining - 8.0 >= MIP_MIN_SECONDS
         background = None
-        if remaining > 10 and (os.cpu_count() or 1) > 1 and not (settings.extra or {}).get("no_background"):
+        if remaining > 10 and (os.cpu_count() or 1) > 1 and settings.background_search:
             bg_s = 0.72 * remaining if mip_after else remaining - 2.0
             background = BackgroundSearch(p, bg_s, seed=settings.seed, per_run=bg_s)
         ls_time = max(0.5, min(5.0, 0.15 * remaining))

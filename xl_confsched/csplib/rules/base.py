@@ -44,6 +44,37 @@ class Rule:
         """Raw amount as a PuLP expression over ``ctx``'s variables (see csplib.model)."""
         raise NotImplementedError(f"rule {self.key} has no model term")
 
+    # ------------------------------------------------------------------ lower bound
+    def lower_bound(self, problem: "Problem", facts: Any) -> Any:
+        """A lower bound of the raw amount over every schedule the template allows
+        (``bounds.BoundFacts``: facts every rule may use).  Default: 0, met alone."""
+        from ..bounds import RawBound
+
+        return RawBound(0.0, "0: can be met alone")
+
+    # ------------------------------------------------------------------ hard or soft
+    #: the ``--hard-rules`` choices under which this rule is hard (elastic, ``model.BIG`` a unit on
+    #: top of its weight); by default every rule is only its weighted term
+    hard_levels: tuple[str, ...] = ()
+
+    def hard_in(self, hard_rules: str) -> bool:
+        """Whether this rule is hard under the organiser's choice of hard rules."""
+        return hard_rules in self.hard_levels
+
+    def build_hard(self, ctx: Any, raw: Any):
+        """The part of the raw amount that is hard (default: all of it)."""
+        return raw
+
+    def allowed_because(self, problem: "Problem", hard_rules: str) -> str | None:
+        """Why a schedule may break this rule although the paper makes it hard: the weight allows
+        it (in words, with the weight's cell).  None for rules the paper keeps soft, or when hard."""
+        if not self.hard_levels or self.hard_in(hard_rules) or self.info.weight_cell is None:
+            return None
+        cell = f"parameters!{self.info.weight_cell}"
+        stronger = min(self.hard_levels, key=lambda h: ("presenters", "all").index(h))
+        return (f"allowed because {cell} weighs '{self.info.name}' at {self.weight(problem):g} a unit; raise "
+                f"{cell} or choose hard rules '{stronger}' to forbid it")
+
 
 def where(problem: "Problem", s: int, r: int) -> str:
     return f"{problem.sessions[s].name}/{problem.rooms[r]}"

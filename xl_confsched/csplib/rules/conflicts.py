@@ -86,6 +86,7 @@ class _SlotLevel(_SessionLevel):
 class PresenterConflicts(_SessionLevel):
     key = "PC"
     person = "presenter"
+    hard_levels = ("presenters", "all")  # no presenter in two places at once
 
     def relation(self, problem):
         return problem.derived.presenter_conflicts
@@ -107,6 +108,7 @@ class AttendeeConflicts(_SessionLevel):
 
 class PresenterConflictsTimeslot(_SlotLevel, PresenterConflicts):
     key = "PCT"
+    hard_levels = ()
 
 
 class AttendeeConflictsTimeslot(_SlotLevel, AttendeeConflicts):

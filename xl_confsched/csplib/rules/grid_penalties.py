@@ -34,6 +34,13 @@ class _GridPenalty(Rule):
 class TrackSessionPenalty(_GridPenalty):
     key = "TS"
 
+    def lower_bound(self, problem, facts):
+        from ..bounds import RawBound
+
+        lb = sum(facts.cheapest_cover(k, lambda s, k=k: problem.track_session.get((k, s), 0))
+                 for k in range(problem.T))
+        return RawBound(lb, "each track's cheapest cells that hold its talks (several rooms of a session allowed)")
+
     def value(self, problem, k, s, r):
         return problem.track_session.get((k, s), 0)
 
@@ -44,6 +51,13 @@ class TrackSessionPenalty(_GridPenalty):
 class TrackRoomPenalty(_GridPenalty):
     key = "TR"
 
+    def lower_bound(self, problem, facts):
+        from ..bounds import RawBound
+
+        lb = sum(facts.min_cells[k] * min(problem.track_room.get((k, r), 0) for r in range(problem.R))
+                 for k in range(problem.T))
+        return RawBound(lb, "each track's fewest cells × its cheapest room")
+
     def value(self, problem, k, s, r):
         return problem.track_room.get((k, r), 0)
 
@@ -53,6 +67,13 @@ class TrackRoomPenalty(_GridPenalty):
 
 class SessionRoomPenalty(_GridPenalty):
     key = "SR"
+
+    def lower_bound(self, problem, facts):
+        from ..bounds import RawBound
+
+        need = sum(facts.min_cells)
+        values = sorted(problem.session_room.get((s, r), 0) for s in range(problem.S) for r in range(problem.R))
+        return RawBound(sum(values[:need]), "the cheapest session–room cells, as many as the tracks need at least")
 
     def value(self, problem, k, s, r):
         return problem.session_room.get((s, r), 0)

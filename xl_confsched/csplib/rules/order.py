@@ -23,6 +23,25 @@ def order_sequences(problem, sched) -> dict[int, list[tuple[int, tuple[int, int,
 class SubmissionOrder(Rule):
     key = "ORD"
 
+    def lower_bound(self, problem, facts):
+        """Talks whose Order can never hold: empty or text Order, a position beyond the track's
+        size, and all but one of the talks sharing an Order value."""
+        from collections import Counter
+
+        from ..bounds import RawBound
+
+        lb = 0
+        for subs in problem.submissions_of_track:
+            orders = Counter()
+            for n in subs:
+                o = problem.submissions[n].order
+                if o is None or (o != 0 and o > len(subs)):
+                    lb += 1
+                elif o != 0:
+                    orders[o] += 1
+            lb += sum(c - 1 for c in orders.values())
+        return RawBound(lb, "talks whose Order can never hold (empty/text, beyond the track's size, or shared)")
+
     def evaluate(self, problem, sched):
         out = []
         for k, items in sorted(order_sequences(problem, sched).items()):

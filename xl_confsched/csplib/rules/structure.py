@@ -19,6 +19,12 @@ from .base import Rule, Violation, where
 class MultiSlotStructure(Rule):
     key = "STRUCT"
 
+    def lower_bound(self, problem, facts):
+        from ..bounds import RawBound
+
+        stuck = any(sub.required_slots >= 2 and not facts.placeable(n) for n, sub in enumerate(problem.submissions))
+        return RawBound(STRUCT_PART_B if stuck else 0.0, "0 unless a multi-slot talk is longer than every session")
+
     def evaluate(self, problem, sched):
         multi = [n for n, sub in enumerate(problem.submissions) if sub.required_slots >= 2]
         if not multi:

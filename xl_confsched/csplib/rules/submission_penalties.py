@@ -33,6 +33,21 @@ class _PerSlot(Rule):
 
     room_dependent = False
 
+    def lower_bound(self, problem, facts):
+        """Every talk in its cheapest session (or room) that can hold it, per slot."""
+        from ..bounds import RawBound
+
+        lb = 0.0
+        for n, sub in enumerate(problem.submissions):
+            if not facts.placeable(n):
+                continue
+            places = range(problem.R) if self.room_dependent else facts.sessions_for(n)
+            vals = [self.value(problem, n, 0, r) if self.room_dependent else self.value(problem, n, r, 0)
+                    for r in places]
+            lb += sub.required_slots * min(vals)
+        where = "room" if self.room_dependent else "session that can hold it"
+        return RawBound(lb, f"every talk in its cheapest {where}")
+
     def build(self, ctx):
         """Raw = Σ req(n)·value(n, s, r) over the placements (per slot, as evaluated)."""
         import pulp

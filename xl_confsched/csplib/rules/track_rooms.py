@@ -26,11 +26,29 @@ class RoomsPerTrack(Rule):
                                      items=[problem.tracks[k].name]))
         return out
 
+    hard_levels = ("all",)
+
+    def lower_bound(self, problem, facts):
+        """A room offers each session once: a track needs ⌈cells / sessions⌉ rooms and ⌈slots / one
+        room's slots⌉ rooms at least."""
+        from ..bounds import RawBound
+
+        per_room = sum(s.slots for s in problem.sessions)
+        lb = sum(max(0, max(-(-facts.min_cells[k] // problem.S), -(-facts.demand[k] // per_room)) - 1)
+                 for k in range(problem.T))
+        return RawBound(lb, "rooms the largest tracks need at least (one room offers each session once)")
+
     def build(self, ctx):
         """Raw = Σ_k (rooms used by k − 1); every track is scheduled, so it uses ≥ 1 room."""
         import pulp
 
         return pulp.lpSum(ctx.rooms_used(k) - 1 for k in range(ctx.problem.T))
+
+    def build_hard(self, ctx, raw):
+        """Hard for every track but those the capacity check proves need several rooms."""
+        import pulp
+
+        return pulp.lpSum(ctx.rooms_used(k) - 1 for k in range(ctx.problem.T) if k not in ctx.exempt)
 
 
 class ParallelTracks(Rule):
@@ -51,10 +69,23 @@ class ParallelTracks(Rule):
                                      cells=[(s, r) for r in rs], items=[problem.tracks[k].name]))
         return out
 
+    hard_levels = ("all",)
+
+    def lower_bound(self, problem, facts):
+        from ..bounds import RawBound
+
+        lb = sum(max(0, facts.min_cells[k] - problem.S) for k in range(problem.T))
+        return RawBound(lb, "cells beyond one per session that the largest tracks need at least")
+
     def build(self, ctx):
-        """Raw = Σ_{s,k} (rooms of s holding k − 1)⁺; 0 for tracks kept in one room per session."""
+        """Raw = Σ_{s,k} (rooms of s holding k − 1)⁺ = Σ (u − a)."""
         import pulp
 
         p = ctx.problem
-        return pulp.lpSum(ctx.u(k, s) - ctx.in_session(k, s)
-                          for k in range(p.T) if not ctx.standard(k) for s in range(p.S))
+        return pulp.lpSum(ctx.extra_rooms(k, s) for k in range(p.T) for s in range(p.S))
+
+    def build_hard(self, ctx, raw):
+        import pulp
+
+        p = ctx.problem
+        return pulp.lpSum(ctx.extra_rooms(k, s) for k in range(p.T) if k not in ctx.exempt for s in range(p.S))
