@@ -13,7 +13,7 @@ def make_instance(seed: int = 0, S: int = 4, R: int = 3, T: int = 4, N: int = 16
                   weights: dict[str, int] | None = None, big_track: int | None = None) -> Problem:
     """A random small instance with every term switched on (weights 1..5).
 
-    ``big_track``: give track 0 this many extra one-slot talks (to force parallel rooms)."""
+    ``big_track``: give track 0 this many extra one-slot talks (more than one room can hold)."""
     rng = random.Random(seed)
     sessions = [Session(name=f"S{s + 1}", slots=slots[s % len(slots)], start=540 + 120 * s, end=540 + 120 * s + 90)
                 for s in range(S)]
@@ -51,69 +51,56 @@ def make_instance(seed: int = 0, S: int = 4, R: int = 3, T: int = 4, N: int = 16
                    parameters=params, track_session=ts, track_room=tr, session_room=sr, similar=sim)
 
 
-def random_schedule(problem: Problem, seed: int = 0, tries: int = 200) -> Schedule:
-    """A random schedule the session model can represent: each track in at most one room per
-    session, every talk in a cell of its track, talks packed from the first slot."""
+def random_schedule(problem: Problem, seed: int = 0, parallel: float = 0.3, empty: float = 0.1,
+                    tries: int = 500) -> Schedule:
+    """A random schedule of the space the template allows: every talk once, in consecutive slots of
+    one cell of its own track (packed from the first slot).  On purpose it has what the paper's hard
+    rules forbid: with probability ``parallel`` a track takes a second room of a session it already
+    holds, tracks wander over rooms, and with probability ``empty`` a track holds a cell without
+    talks (presenters double-booked follow)."""
     rng = random.Random(seed)
     p = problem
+    m = [s.slots for s in p.sessions]
     for _ in range(tries):
-        cells = [(s, r) for s in range(p.S) for r in range(p.R)]
-        rng.shuffle(cells)
-        free = set(cells)
-        grid, place = {}, {}
+        free = {(s, r) for s in range(p.S) for r in range(p.R)}
+        grid: dict[tuple[int, int], int] = {}
+        left: dict[tuple[int, int], int] = {}
+        place: dict[int, tuple[int, int, int]] = {}
         ok = True
         for k in rng.sample(range(p.T), p.T):
-            todo = sorted(p.submissions_of_track[k], key=lambda n: -p.submissions[n].required_slots)
-            rng.shuffle(todo)
-            used_sessions = set()
-            attempts = 0
-            while todo and ok:
-                attempts += 1
-                if attempts > 50:
-                    ok = False
-                    break
-                options = [c for c in cells if c in free and c[0] not in used_sessions]
-                if not options:
-                    ok = False
-                    break
-                s, r = rng.choice(options)
-                left = p.sessions[s].slots
-                t = 0
-                put = []
-                for n in list(todo):
-                    q = p.submissions[n].required_slots
-                    if q <= left and rng.random() < 0.8:
-                        place[n] = (s, r, t)
-                        t += q
-                        left -= q
-                        put.append(n)
-                if not put:
-                    continue
-                for n in put:
-                    todo.remove(n)
-                free.discard((s, r))
-                used_sessions.add(s)
-                grid[(s, r)] = k
-        if ok:
+            talks = sorted(p.submissions_of_track[k], key=lambda n: -p.submissions[n].required_slots)
+            mine: list[tuple[int, int]] = []
+            for n in talks:
+                q = p.submissions[n].required_slots
+                fits = [c for c in mine if left[c] >= q]
+                if fits and rng.random() < 0.75:
+                    c = rng.choice(fits)
+                else:
+                    options = [c for c in free if m[c[0]] >= q]
+                    if mine and rng.random() < parallel:  # a second room of a session the track holds
+                        same = [c for c in options if c[0] in {s for s, _ in mine}]
+                        options = same or options
+                    if not options:
+                        if not fits:
+                            ok = False
+                            break
+                        c = rng.choice(fits)
+                    else:
+                        c = rng.choice(options)
+                        free.discard(c)
+                        grid[c] = k
+                        left[c] = m[c[0]]
+                        mine.append(c)
+                s, r = c
+                place[n] = (s, r, m[s] - left[c])
+                left[c] -= q
+            if not ok:
+                break
+            if free and rng.random() < empty:  # a cell without talks
+                c = rng.choice(sorted(free))
+                free.discard(c)
+                grid[c] = k
+                left[c] = m[c[0]]
+        if ok and len(place) == p.N:
             return Schedule.from_assignment(p, [(k, s, r) for (s, r), k in grid.items()], place)
     raise RuntimeError("no random schedule found")
-
-
-def random_model_schedule(problem: Problem, seed: int = 0) -> Schedule:
-    """A random feasible assignment of the session model's variables (random objective),
-    with its slots placed: for instances too tight for :func:`random_schedule`."""
-    import pulp
-
-    from xl_confsched.csplib.capacity import check_capacity
-    from xl_confsched.csplib.cbc_runner import solve_cbc
-    from xl_confsched.csplib.model import build_model, session_solution
-    from xl_confsched.csplib.timeslots import assign_timeslots
-
-    rng = random.Random(seed)
-    built = build_model(problem, "full", split=check_capacity(problem).must_split)
-    ctx = built.ctx
-    built.prob.setObjective(pulp.lpSum(rng.random() * v for v in list(ctx.y.values()) + list(ctx.x.values())))
-    run = solve_cbc(built.prob, 20, seed=seed)
-    assert run.has_solution
-    grid, place = session_solution(built)
-    return assign_timeslots(problem, grid, place, order_tracks=built.ctx.split).schedule

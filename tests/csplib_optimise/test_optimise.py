@@ -1,25 +1,22 @@
-"""The CSPLib optimiser: model objective = evaluator's score, statuses, relaxation, pinning."""
+"""The CSPLib optimiser end to end: the schedule is the evaluator's, statuses are honest, bounds are
+true bounds, hard rules when chosen, pinning, the capacity check, cancelling."""
 
 from __future__ import annotations
 
-import signal
+import threading
 
-import pulp
 import pytest
 
 from xl_confsched.csplib.capacity import check_capacity
-from xl_confsched.csplib.cbc_runner import solve_cbc
 from xl_confsched.csplib.evaluate import evaluate
-from xl_confsched.csplib.model import build_model, session_solution
 from xl_confsched.csplib.optimise import optimise
-from xl_confsched.csplib.timeslots import assign_timeslots
 from xl_confsched.kinds import SolveSettings
 
-from .helpers import make_instance, random_model_schedule, random_schedule
+from .helpers import make_instance, random_schedule
 
 
 def settings(**kw):
-    base = dict(model="full", time_limit=20, solver="cbc", seed=0)
+    base = dict(model="full", time_limit=20, seed=0)
     base.update(kw)
     return SolveSettings(**base)
 
@@ -30,70 +27,38 @@ def _load(csplib_dir, name):
     return load_problem(csplib_dir / "instances" / f"{name}.xlsx")
 
 
-def _model_value_of(problem, sched):
-    """The model's objective for a given schedule: pin its grid and sessions, solve, place slots."""
-    # the weighted terms only: a random schedule may break a hard rule, which the evaluator just weighs
-    built = build_model(problem, "full", split=check_capacity(problem).must_split, fixed=_without_slots(sched),
-                        hard_rules=False)
-    run = solve_cbc(built.prob, 20)
-    assert run.has_solution
-    grid, place = session_solution(built)
-    slots = assign_timeslots(problem, grid, place, order_tracks=built.ctx.split)
-    return pulp.value(built.prob.objective) + slots.objective, slots.schedule
-
-
-def _without_slots(sched):
-    from xl_confsched.csplib.schedule import Schedule
-
-    return Schedule(grid=dict(sched.grid), cells=dict(sched.cells))
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_model_objective_equals_evaluator_for_random_schedules(seed):
-    """Reformulation check: for random schedules of the session model, the model's own value
-    (session model with the schedule's grid and sessions pinned, plus the slot phase) equals
-    the evaluator's score of the schedule it produces."""
-    p = make_instance(seed)
-    sched = random_schedule(p, seed)
-    value, out = _model_value_of(p, sched)
-    ev = evaluate(p, out)
-    assert ev.all_scheduled and ev.valid
-    assert ev.term("STRUCT").penalty == 0
-    assert out.grid == sched.grid
-    assert value == pytest.approx(ev.total)
-
-
-@pytest.mark.parametrize("name", ["N2OR", "GECCO20"])
-def test_model_objective_equals_evaluator_on_shared_instances(csplib_dir, name):
-    p = _load(csplib_dir, name)
-    for seed in (0, 1):
-        sched = random_model_schedule(p, seed)
-        value, out = _model_value_of(p, sched)
-        assert value == pytest.approx(evaluate(p, out).total)
-
-
 @pytest.mark.parametrize("seed", [4, 5])
-def test_optimised_schedule_scored_like_the_model(seed):
+def test_optimised_schedule_is_the_evaluators_and_its_bound_holds(seed):
     p = make_instance(seed)
     res = optimise(p, settings(time_limit=15))
     assert res.schedule is not None
     ev = evaluate(p, res.schedule)
-    assert ev.all_scheduled and ev.valid
-    assert res.objective == pytest.approx(ev.total)
-    # the optimum is no worse than a random schedule of the same model
-    assert ev.total <= evaluate(p, random_schedule(p, seed)).total
+    assert ev.all_scheduled and ev.valid and ev.term("STRUCT").raw == 0
+    assert res.objective == ev.total
+    assert res.best_bound is not None and res.best_bound <= res.objective + 1e-9
+    # the bound is a true bound: no schedule found by other means beats it
+    for j in range(10):
+        assert res.best_bound <= evaluate(p, random_schedule(p, seed=1000 + j)).total + 1e-9
     if res.status == "optimal":
-        assert res.best_bound == pytest.approx(ev.total)
-        assert res.gap == 0
+        assert res.best_bound == res.objective and res.gap == 0
 
 
-def test_n2or_reaches_best_known_and_matches_evaluator(csplib_dir):
+def test_the_shipped_example_is_proven_optimal_in_a_few_seconds(tmp_path):
+    from xl_confsched.csplib.reader import load_problem
+    from xl_confsched.csplib.template import example_workbook
+
+    p = load_problem(example_workbook(tmp_path / "example.xlsx"))
+    res = optimise(p, settings(time_limit=60))
+    assert res.status == "optimal"
+    assert res.solve_seconds < 30  # "a few seconds" on an idle machine; generous for a loaded test runner
+
+
+def test_n2or_reaches_best_known(csplib_dir):
     p = _load(csplib_dir, "N2OR")
     res = optimise(p, settings(time_limit=20))
     ev = evaluate(p, res.schedule)
-    assert res.objective == pytest.approx(ev.total)
+    assert res.objective == ev.total
     assert ev.total <= 1  # best known under N2OR's own weights (reference solutions score 2)
-    assert res.status in ("optimal", "feasible")
     assert set(res.term_bounds) == {t.key for t in ev.terms if t.active}
 
 
@@ -110,19 +75,49 @@ def test_paper_models_keep_their_hard_rules(csplib_dir, model):
         assert all(p.similar.get((a, b), 0) == 0
                    for s in range(p.S) for (s1, r1), a in res.schedule.grid.items() if s1 == s
                    for (s2, r2), b in res.schedule.grid.items() if s2 == s and a != b)
-    assert res.status == "optimal"
+
+
+@pytest.mark.parametrize("hard", ["presenters", "all"])
+def test_chosen_hard_rules_hold(hard):
+    p = make_instance(6, weights={"PC": 1, "NR": 1, "PAR": 1})
+    res = optimise(p, settings(time_limit=15, hard_rules=hard))
+    ev = evaluate(p, res.schedule)
+    assert ev.term("PC").raw == 0
+    if hard == "all":
+        assert ev.term("NR").raw == 0 and ev.term("PAR").raw == 0
+    assert res.hard_rules == hard
+
+
+def test_by_default_the_weights_decide_and_parallel_rooms_pay_when_cheap():
+    """A track with more talks than its allowed sessions hold in one room: with parallel rooms weighed
+    at 1 the optimiser runs it in two rooms of a session rather than pay 1,000 for another session."""
+    p = make_instance(7, S=4, R=3, T=3, N=9, slots=(3, 3, 3, 3),
+                      weights={"PAR": 1, "NR": 1, "TS": 1000, "SIM": 0, "CC": 0, "PC": 1, "AC": 0, "PCT": 0,
+                               "ACT": 0, "CONS": 0, "ORD": 0, "TZ": 0, "SS": 0, "SP": 0, "TR": 0, "SR": 0})
+    # track 0 (3 talks + 3 more) may only use session S1
+    for n, sub in enumerate(p.submissions):
+        sub.session_penalty = {}
+        sub.room_penalty = {}
+    p.track_session = {(0, s): 1 for s in (1, 2, 3)}
+    extra = [sub.model_copy(update={"ref": f"X{i}", "presenters": [], "attendees": []})
+             for i, sub in enumerate(p.submissions) if sub.track == 0]
+    p.submissions.extend(extra)
+    p.__dict__.pop("submissions_of_track", None)
+    p.__dict__.pop("derived", None)
+    res = optimise(p, settings(time_limit=15))
+    ev = evaluate(p, res.schedule)
+    assert ev.term("TS").penalty == 0
+    assert ev.term("PAR").raw >= 1
+    assert res.status in ("optimal", "feasible") and res.status != "relaxed"
 
 
 def test_time_limited_status_is_honest(csplib_dir):
     p = _load(csplib_dir, "GECCO19")
-    res = optimise(p, settings(time_limit=4))
+    res = optimise(p, settings(time_limit=6))
     assert res.status != "optimal"
-    if res.schedule is None:
-        assert res.status == "no schedule" and res.objective is None
-    else:
-        ev = evaluate(p, res.schedule)
-        assert ev.all_scheduled and ev.valid
-        assert res.gap is not None and res.gap > 0
+    ev = evaluate(p, res.schedule)
+    assert ev.all_scheduled and ev.valid
+    assert res.gap is not None and res.gap > 0
 
 
 def test_capacity_check_in_organiser_words(csplib_dir):
@@ -134,25 +129,26 @@ def test_capacity_check_in_organiser_words(csplib_dir):
     assert {p.tracks[k].name for k in rep.must_split} >= {"Systems Thinking", "Forecasting"}
 
 
-def test_impossible_track_is_relaxed_not_infeasible():
+def test_a_track_too_long_for_one_room():
     # track 0 gets 14 extra talks: 18 slots, more than one room offers (11 over the 4 sessions)
     p = make_instance(7, R=4, big_track=14)
     rep = check_capacity(p)
     assert 0 in rep.must_split
-    for model in ("full", "exact"):
-        res = optimise(p, settings(model=model, time_limit=15))
+    # the weights alone: it just uses several rooms, at their price — nothing is relaxed
+    res = optimise(p, settings(time_limit=15))
+    ev = evaluate(p, res.schedule)
+    assert ev.all_scheduled and ev.valid and ev.term("STRUCT").penalty == 0
+    assert res.status != "relaxed"
+    # the paper's rules: they cannot hold for that track, which the run says in words
+    for model, hard in (("full", "all"), ("exact", "none")):
+        res = optimise(p, settings(model=model, hard_rules=hard, time_limit=15))
         assert res.status == "relaxed"
-        ev = evaluate(p, res.schedule)
-        assert ev.all_scheduled and ev.valid and ev.term("STRUCT").penalty == 0
         assert any("Track1" in note and "one room offers at most 11" in note for note in res.relaxation_notes)
-        if model == "full":
-            assert res.objective == pytest.approx(ev.total)
 
 
 def test_pinning_and_max_changes():
     p = make_instance(8)
     pinned = random_schedule(p, 8)
-    # pin two talks and one grid cell of a random schedule
     n1, n2 = sorted(pinned.cells_of())[:2]
     keep = {c: n for c, n in pinned.cells.items() if n in (n1, n2)}
     from xl_confsched.csplib.schedule import Schedule
@@ -169,39 +165,21 @@ def test_pinning_and_max_changes():
     before = {n: c[0][:2] for n, c in pinned.cells_of().items()}
     after = {n: c[0][:2] for n, c in res2.schedule.cells_of().items()}
     assert sum(1 for n in before if before[n] != after[n]) <= 2
-    # hard rules come first: a random start that breaks them may end with a higher weighted score,
-    # and is then reported as relaxed (which hard rule, where)
-    assert evaluate(p, res2.schedule).total <= evaluate(p, pinned).total + 1e-9 or res2.status in ("feasible",
-                                                                                                  "relaxed")
-    if res2.status == "relaxed":
-        assert res2.relaxation_notes
+    assert evaluate(p, res2.schedule).total <= evaluate(p, pinned).total
 
 
-def test_same_seed_same_schedule():
-    p = make_instance(9)
-    a = optimise(p, settings(time_limit=10, seed=3))
-    b = optimise(p, settings(time_limit=10, seed=3))
-    assert a.status == "optimal"
-    assert a.schedule.cells == b.schedule.cells and a.schedule.grid == b.schedule.grid
-
-
-def test_ctrl_c_returns_best_so_far(csplib_dir):
+def test_cancel_returns_the_best_schedule_so_far(csplib_dir):
     p = _load(csplib_dir, "GECCO20")
-    built = build_model(p, "full")
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    old = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, 6.0)
+    cancel = threading.Event()
+    s = settings(time_limit=120)
+    s.cancel = cancel  # the token the Excel Cancel button and Ctrl-C set
+    timer = threading.Timer(12.0, cancel.set)
+    timer.start()
     try:
-        run = solve_cbc(built.prob, 60)
+        res = optimise(p, s)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-    assert run.interrupted
-    assert run.seconds < 20
-    assert not run.proven_optimal
-    if run.has_solution:
-        grid, place = session_solution(built)
-        assert len(place) == p.N
+        timer.cancel()
+    assert res.interrupted
+    assert res.solve_seconds < 40
+    ev = evaluate(p, res.schedule)
+    assert ev.all_scheduled and ev.valid and res.objective == ev.total

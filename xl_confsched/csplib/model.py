@@ -286,6 +286,10 @@ class BuiltModel:
         """The hard rules' elastic part of the objective at the current values."""
         return sum(w * (pulp.value(self.hard[k]) or 0.0) for k, w in self.hard_weight.items() if k in self.hard)
 
+    def hard_now(self) -> tuple[str, ...]:
+        """The hard rules that cost BIG at the moment."""
+        return tuple(k for k, w in self.hard_weight.items() if w)
+
     def set_hard_weight(self, key: str, weight: float) -> None:
         """What a unit of a hard rule costs on top of its weight (0: only its weighted term)."""
         if key not in self.hard or self.hard_weight.get(key) == weight:
@@ -430,7 +434,7 @@ def build_model(problem: Problem, mode: str = "full", fixed: Schedule | None = N
             continue
         terms[key] = raw
         weights[key] = float(rule.weight(p)) if in_objective else 0.0
-        if key in hkeys:
+        if key in hkeys or rule.hard_levels:  # soft now, but the search may price it higher for a while
             hard[key] = rule.build_hard(ctx, raw)
     if mode == "extended":
         pi = p.weight("CONS") if p.weight("CONS") > 0 else 10
@@ -444,7 +448,8 @@ def build_model(problem: Problem, mode: str = "full", fixed: Schedule | None = N
         terms["CONS_reward"] = pulp.lpSum(ks)
         weights["CONS_reward"] = -float(pi)
     built = BuiltModel(ctx=ctx, prob=prob, terms=terms, hard=hard, weights=weights,
-                       hard_weight={key: float(BIG) for key in hard}, constant=0.0, build_seconds=0.0,
+                       hard_weight={key: float(BIG) if key in hkeys else 0.0 for key in hard},
+                       constant=0.0, build_seconds=0.0,
                        excluded=excluded, mode=mode, hard_rules=hard_rules)
     prob.setObjective(built.objective_expression())
     built.constant = float(prob.objective.constant) if prob.objective is not None else 0.0

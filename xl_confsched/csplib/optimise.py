@@ -39,7 +39,7 @@ from .bounds import term_bounds as rule_bounds
 from .capacity import CapacityReport, check_capacity
 from .evaluate import evaluate
 from .model import BIG, DEFAULT_HARD_RULES, BuiltModel, build_model, hard_keys
-from .persistent import PersistentModel
+from .persistent import MatrixModel, PersistentModel
 from .plan import plan_grid
 from .problem import Problem
 from .rules import RULE_BY_KEY, RULES
@@ -50,6 +50,8 @@ from .timeslots import assign_timeslots
 # the whole-model branch and bound runs beside the search on models up to this many columns (above,
 # its root alone outlasts a one-minute run and a second search does more)
 BRANCH_AND_BOUND_MAX_COLUMNS = 25_000
+BRANCH_AND_BOUND_WHOLE_COLUMNS = 5_000  # up to this size it keeps its core for the whole search
+BRANCH_AND_BOUND_SHARE = 0.35  # above, its share of the search time
 WORK_NODES = 200  # node limit of every sub-problem in fixed-work mode (``--work``)
 
 
@@ -72,6 +74,9 @@ class SolvePlan:
     start: str  # "given" | "packing"
     fixed_steps: int | None = None  # --work: a fixed number of node-limited sub-problems, one search
     stop_when_proven: bool = True
+    # the first part of the search prices a track in parallel rooms as a hard rule (a smaller space the
+    # sub-problems settle fast); the rest of it uses the weights alone
+    discourage_parallel: float = 0.5  # share of the search
 
     def seconds(self, name: str) -> float:
         return sum(p.seconds for p in self.phases if p.name == name)
@@ -108,7 +113,12 @@ def make_plan(columns: int, seconds: float, cores: int, has_start: bool, work: i
     phases = [Phase("start", start, "given schedule" if has_start else "track packing, then the talks")]
     phases.append(Phase("search", search, f"{searches} neighbourhood search(es) side by side"))
     if bb:
-        phases.append(Phase("branch and bound", search, "beside the search, on the second core"))
+        # small models: the whole search (it proves them optimal); larger ones: its root and first
+        # nodes (the bound), then that core searches too
+        share = 1.0 if columns <= BRANCH_AND_BOUND_WHOLE_COLUMNS else BRANCH_AND_BOUND_SHARE
+        phases.append(Phase("branch and bound", share * search,
+                            "beside the search, on the second core" + ("" if share == 1.0 else
+                                                                       ", then a second search there")))
     phases.append(Phase("rooms and slots", slots))
     return SolvePlan(phases=tuple(phases), searches=searches, branch_and_bound=bb,
                      start="given" if has_start else "packing")
@@ -217,8 +227,10 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     exempt = cap.must_split
     built = build_model(problem, mode, fixed=fixed, start=start, max_changes=max_changes, hard_rules=hard_rules,
                         exempt=exempt)
-    pm = PersistentModel(built.prob, seed=settings.seed)
-    cols = Columns(built, pm)
+    mm = MatrixModel(built.prob)
+    pm = PersistentModel(mm, seed=settings.seed)
+    cols = Columns(built, mm)
+    mm.set_structural(cols.structural)
     if progress:
         progress(f"model ({mode}): {built.n_variables:,} variables, {built.n_constraints:,} constraints, "
                  f"built in {time.perf_counter() - t_all:.1f}s")
@@ -246,7 +258,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     # ---- 2. search (and branch and bound beside it)
     shared = SharedIncumbent(values, value)
     if not interrupted:
-        values, value, interrupted, bb_note = _search(problem, built, pm, cols, plan, shared, bound, stats,
+        values, value, interrupted, bb_note = _search(problem, built, mm, cols, plan, shared, bound, stats,
                                                       settings, clock, integral, cancelled, progress)
         if bb_note:
             notes.append(bb_note)
@@ -302,7 +314,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     if result.best_bound is not None and result.objective is not None:
         result.gap = ((result.objective - result.best_bound) / abs(result.objective)) if result.objective else 0.0
     result.relaxation_notes = relaxation_notes(problem, built, cap, sched)
-    if result.relaxation_notes and (elastic > 0 or cap.must_split or mode != "full"):
+    if result.relaxation_notes:
         result.status = "relaxed"
     elif proven:
         result.status = "optimal"
@@ -330,21 +342,30 @@ def _start(problem, built, pm, cols, plan, start, settings, clock, notes, progre
             return values, value
         notes.append("the given schedule does not fit the pinned cells or the change limit: started afresh")
     budget = plan.seconds("start") or min(12.0, 0.1 * max(1.0, clock.left()))
-    grid = plan_grid(built, min(3.0, 0.4 * budget), seed=settings.seed,
-                     max_restarts=200 if settings.work is not None else None)
-    if grid is not None:
+    best = None
+    # two packings: tightest first (instances whose talks barely fit), cheapest first (instances whose
+    # talks can go to few sessions); the talks placed on each grid by HiGHS, the better kept
+    for prefer in ("tight", "cheap"):
+        grid = plan_grid(built, min(1.5, 0.2 * budget), seed=settings.seed,
+                         max_restarts=100 if settings.work is not None else None, prefer=prefer)
+        if grid is None:
+            continue
         lo, hi = pm.lo0.copy(), pm.hi0.copy()
         vec = cols.vector(grid, {})
         ys = np.fromiter(cols.y.values(), dtype=np.int64)
         lo[ys] = hi[ys] = vec[ys]
         pm.set_bounds(lo, hi)
         try:
-            res = pm.solve(max(1.0, min(0.6 * budget, clock.left())))
+            res = pm.solve(max(0.5, min(0.3 * budget, clock.left())),
+                           node_limit=WORK_NODES if settings.work is not None else None)
         finally:
             pm.reset_bounds()
-        if res.values is not None:
-            notes.append("start: the track packing (tracks grid first), the talks placed on it by HiGHS")
-            return res.values, res.objective
+        if res.values is not None and (best is None or res.objective < best[1]):
+            best = (res.values, res.objective, prefer)
+    if best is not None:
+        notes.append(f"start: the track packing ({'tightest' if best[2] == 'tight' else 'cheapest'} cells first), "
+                     "the talks placed on it by HiGHS")
+        return best[0], best[1]
     # no packing: HiGHS on the whole model for a first schedule
     res = pm.solve(max(1.0, clock.left() * 0.5))
     if res.values is not None:
@@ -353,7 +374,7 @@ def _start(problem, built, pm, cols, plan, start, settings, clock, notes, progre
     return None, None
 
 
-def _search(problem, built, pm, cols, plan, shared, bound, stats, settings, clock, integral, cancelled, progress):
+def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, clock, integral, cancelled, progress):
     """Run the neighbourhood search(es) and, where planned, branch and bound beside them."""
     interrupted = False
     note = ""
@@ -368,20 +389,28 @@ def _search(problem, built, pm, cols, plan, shared, bound, stats, settings, cloc
     helpers: list[threading.Thread] = []
     bb_result: dict = {}
     if plan.branch_and_bound:
-        bb_pm = PersistentModel(built.prob, seed=settings.seed)
+        bb_pm = PersistentModel(mm, seed=settings.seed)
 
         def bb() -> None:
             def incumbent():
                 v, o, _ = shared.best()
                 return o, v
 
+            bb_deadline = min(deadline, time.perf_counter() + plan.seconds("branch and bound"))
+            if plan.seconds("branch and bound") < plan.seconds("search"):
+                # it may not finish its root in its share: the LP bound first, so there always is one
+                try:
+                    r = bb_pm.solve(max(0.5, deadline - time.perf_counter()), lp_only=True)
+                    if r.status == "optimal":
+                        bound.raise_to(r.objective)
+                except Exception as exc:  # noqa: BLE001
+                    bb_result["error"] = exc
             try:
-                r = bb_pm.solve_exchanging(max(0.5, deadline - time.perf_counter()), start=shared.best()[0],
+                r = bb_pm.solve_exchanging(max(0.5, bb_deadline - time.perf_counter()), start=shared.best()[0],
                                            incumbent=incumbent, on_solution=lambda v, o: shared.offer(v, o),
-                                           on_bound=bound.raise_to,
-                                           should_stop=lambda b: (cancelled() or shared.stop
-                                                                  or time.perf_counter() > deadline
-                                                                  or _proven(shared.objective, b, integral)))
+                                           on_bound=lambda b: None,
+                                           should_stop=lambda: (cancelled() or shared.stop
+                                                                or time.perf_counter() > bb_deadline))
                 bb_result["run"] = r
                 if r.values is not None:
                     shared.offer(r.values, r.objective)
@@ -391,11 +420,18 @@ def _search(problem, built, pm, cols, plan, shared, bound, stats, settings, cloc
                     bound.raise_to(r.bound)
             except Exception as exc:  # noqa: BLE001 - the search goes on without it
                 bb_result["error"] = exc
+            # its share of the time is over and it did not settle the model: this core searches too
+            if not should_stop() and time.perf_counter() < deadline - 1.0:
+                try:
+                    bb_result["search"] = SearchStats()
+                    run_search(settings.seed + 7919, bb_result["search"])
+                except Exception:  # noqa: BLE001
+                    pass
 
         helpers.append(threading.Thread(target=bb, daemon=True, name="xlcs-branch-and-bound"))
     else:
         # without branch and bound, the LP relaxation gives the bound (on a copy, beside the search)
-        lp_pm = PersistentModel(built.prob, seed=settings.seed)
+        lp_pm = PersistentModel(mm, seed=settings.seed)
 
         def lp() -> None:
             try:
@@ -407,30 +443,39 @@ def _search(problem, built, pm, cols, plan, shared, bound, stats, settings, cloc
 
         if plan.fixed_steps is None:
             helpers.append(threading.Thread(target=lp, daemon=True, name="xlcs-lp-bound"))
-    extra_searches = []
-    for i in range(1, plan.searches):
-        spm = PersistentModel(built.prob, seed=settings.seed + i)
-        extra_searches.append((spm, Columns(built, spm)))
+    # the first part of the search prices parallel rooms as a hard rule would (see SolvePlan)
+    par = None
+    if plan.discourage_parallel > 0 and "PAR" in built.hard and not built.hard_weight.get("PAR"):
+        vec, const = mm.vector_of(built.hard["PAR"])
+        par = (mm.cost + BIG * vec, mm.constant + BIG * const)
+    t_switch = time.perf_counter() + plan.discourage_parallel * max(0.0, deadline - time.perf_counter())
+    steps_a = int(plan.discourage_parallel * plan.fixed_steps) if plan.fixed_steps is not None else None
 
-    def search_worker(i: int, model) -> None:
-        spm, scols = model
-        try:
+    def run_search(seed, st, progress_=None):
+        v, o, _ = shared.best()
+        node_limit = WORK_NODES if plan.fixed_steps is not None else None
+        if par is not None:
+            improve(mm, cols, v, o, t_switch if steps_a is None else deadline, seed=seed, shared=shared,
+                    stats=st, progress=progress_, should_stop=should_stop, max_steps=steps_a,
+                    node_limit=node_limit, cost=par)
             v, o, _ = shared.best()
-            improve(spm, scols, v, o, deadline, seed=settings.seed + 7919 * i, shared=shared,
-                    stats=helper_stats[i - 1], should_stop=should_stop)
+        rest = None if plan.fixed_steps is None else plan.fixed_steps - (steps_a or 0)
+        improve(mm, cols, v, o, deadline, seed=seed + 1, shared=shared, stats=st, progress=progress_,
+                should_stop=should_stop, max_steps=rest, node_limit=node_limit)
+
+    def search_worker(i: int) -> None:
+        try:
+            run_search(settings.seed + 7919 * i, helper_stats[i - 1])
         except Exception:  # noqa: BLE001
             pass
 
-    helper_stats = [SearchStats() for _ in extra_searches]
-    for i, model in enumerate(extra_searches, start=1):
-        helpers.append(threading.Thread(target=search_worker, args=(i, model), daemon=True, name=f"xlcs-search-{i}"))
+    helper_stats = [SearchStats() for _ in range(1, plan.searches)]
+    for i in range(1, plan.searches):
+        helpers.append(threading.Thread(target=search_worker, args=(i,), daemon=True, name=f"xlcs-search-{i}"))
     for t in helpers:
         t.start()
     try:
-        v, o, _ = shared.best()
-        improve(pm, cols, v, o, deadline, seed=settings.seed, shared=shared, stats=stats, progress=progress,
-                should_stop=should_stop, max_steps=plan.fixed_steps,
-                node_limit=WORK_NODES if plan.fixed_steps is not None else None)
+        run_search(settings.seed, stats, progress)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -450,6 +495,8 @@ def _search(problem, built, pm, cols, plan, shared, bound, stats, settings, cloc
                 except KeyboardInterrupt:
                     interrupted = True
                     shared.stop = True
+    if "search" in bb_result:
+        helper_stats.append(bb_result["search"])
     for hs in helper_stats:
         stats.steps += hs.steps
         stats.improvements += hs.improvements
@@ -461,6 +508,8 @@ def _search(problem, built, pm, cols, plan, shared, bound, stats, settings, cloc
         note = (f"branch and bound on the whole model beside the search: {r.status}, "
                 f"{r.seconds:.0f} s, bound {bound.value:,.1f}" if bound.value is not None else
                 f"branch and bound on the whole model beside the search: {r.status}, {r.seconds:.0f} s")
+    if "error" in bb_result:
+        note = (note + "; " if note else "") + f"the bound's solver failed: {bb_result['error']!r}"
     values, value, _ = shared.best()
     return values, value, interrupted, note
 
@@ -532,7 +581,8 @@ def relaxation_notes(problem: Problem, built: BuiltModel, cap: CapacityReport, s
     p = problem
     notes = []
     ev = evaluate(p, sched)
-    for k in sorted(cap.must_split):
+    one_room = "NR" in hard_keys(built.mode, built.hard_rules)
+    for k in sorted(cap.must_split) if one_room else ():
         rooms = sorted({r for (s, r), kk in sched.grid.items() if kk == k})
         par = [s for s in range(p.S) if sum(1 for (s2, r), kk in sched.grid.items() if kk == k and s2 == s) > 1]
         notes.append(

@@ -73,7 +73,7 @@ class _Costs:
 
 
 def pack_tracks(built: BuiltModel, ceiling: float | None, rng: random.Random, seconds: float = 2.0,
-                max_restarts: int | None = None) -> dict[tuple[int, int, int], int] | None:
+                max_restarts: int | None = None, prefer: str = "tight") -> dict[tuple[int, int, int], int] | None:
     """A tracks grid with every track in one room (tracks that must use several excepted) and no
     cell costing ``ceiling`` or more, by randomised best-fit packing with restarts; None if
     none is found in ``seconds`` (or ``max_restarts``).  Among the grids found, the cheapest by
@@ -111,7 +111,8 @@ def pack_tracks(built: BuiltModel, ceiling: float | None, rng: random.Random, se
         placed: dict[int, list[int]] = {s: [] for s in range(p.S)}  # session -> tracks in it
         for k in order:
             extra = {s: sum(pair.get((k, k2), 0.0) for k2 in placed[s]) for s in range(p.S)}
-            choice = _place_track(costs, k, talks[k], size[k], m, free, allowed, k not in ctx.exempt, rng, extra)
+            choice = _place_track(costs, k, talks[k], size[k], m, free, allowed, k not in ctx.exempt, rng, extra,
+                                  prefer)
             if choice is None:
                 break
             for s, r in choice:
@@ -155,12 +156,12 @@ def pair_costs(built: BuiltModel) -> dict[tuple[int, int], float]:
 
 
 def _place_track(costs: _Costs, k, talks, size, m, free, allowed, standard, rng,
-                 extra) -> list[tuple[int, int]] | None:
+                 extra, prefer: str = "tight") -> list[tuple[int, int]] | None:
     """Cells (s, r) for track k: one room if it can (and ``standard``), else the cheapest free
     cells anywhere, several rooms of a session if need be.  ``extra[s]``: what sharing session s
     with the tracks already there costs."""
     if standard:
-        one = _one_room(costs, k, talks, size, m, free, allowed, rng, extra)
+        one = _one_room(costs, k, talks, size, m, free, allowed, rng, extra, prefer)
         if one is not None:
             return one
     cells = sorted((c for c in free if (k, *c) in allowed),
@@ -176,7 +177,10 @@ def _place_track(costs: _Costs, k, talks, size, m, free, allowed, standard, rng,
     return None
 
 
-def _one_room(costs: _Costs, k, talks, size, m, free, allowed, rng, extra) -> list[tuple[int, int]] | None:
+def _one_room(costs: _Costs, k, talks, size, m, free, allowed, rng, extra,
+              prefer: str = "tight") -> list[tuple[int, int]] | None:
+    """The best run or set of sessions of one room for track k: ``prefer`` "tight" — fewest spare
+    slots first (what makes a tight packing possible), then cost; "cheap" — cost first."""
     p = costs.p
     best, best_key = None, None
     for r in range(p.R):
@@ -193,7 +197,8 @@ def _one_room(costs: _Costs, k, talks, size, m, free, allowed, rng, extra) -> li
             cost = (_set_cost(costs, k, talks, [(s, r) for s in run]) + gaps * max(0, p.weight("CONS"))
                     + sum(extra[s] for s in run))
             # prohibitive costs first, then spare slots (what makes a tight packing possible), then cost
-            key = (cost // PROHIBITIVE, waste, cost, rng.random())
+            key = ((cost // PROHIBITIVE, waste, cost, rng.random()) if prefer == "tight"
+                   else (cost // PROHIBITIVE, cost, waste, rng.random()))
             if best_key is None or key < best_key:
                 best, best_key = [(s, r) for s in run], key
     return best
@@ -253,13 +258,13 @@ def _candidate_sets(sessions: list[int], m: list[int], size: int, max_cells: int
 
 
 def plan_grid(built: BuiltModel, seconds: float, seed: int = 0,
-              max_restarts: int | None = None) -> dict[tuple[int, int], int] | None:
+              max_restarts: int | None = None, prefer: str = "tight") -> dict[tuple[int, int], int] | None:
     """A tracks grid {(s, r): k} from :func:`pack_tracks` (without prohibitive cells if it can,
     ``seconds`` of restarts, or ``max_restarts`` for a reproducible run), or None."""
     rng = random.Random(seed)
-    grid = pack_tracks(built, PROHIBITIVE, rng, seconds, max_restarts)
+    grid = pack_tracks(built, PROHIBITIVE, rng, seconds, max_restarts, prefer)
     if grid is None:
-        grid = pack_tracks(built, None, rng, seconds, max_restarts)
+        grid = pack_tracks(built, None, rng, seconds, max_restarts, prefer)
     if grid is None:
         return None
     return {(s, r): k for (k, s, r), v in grid.items() if v}

@@ -23,9 +23,12 @@ from typing import Callable
 import numpy as np
 
 from .model import BuiltModel
-from .persistent import PersistentModel
+from .persistent import MatrixModel, PersistentModel
 
-KINDS = ("tracks", "sessions", "rooms", "window")
+import os
+
+_TRACE = bool(os.environ.get("XLCS_TRACE_SEARCH"))
+KINDS = ("hotspot", "swap", "tracks", "sessions", "rooms", "window", "hotspot", "swap")
 
 
 class Columns:
@@ -42,10 +45,14 @@ class Columns:
         self.y_of_track: dict[int, list[int]] = defaultdict(list)
         self.y_of_session: dict[int, list[int]] = defaultdict(list)
         self.y_of_room: dict[int, list[int]] = defaultdict(list)
+        self.y_of_track_session: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.y_of_track_room: dict[tuple[int, int], list[int]] = defaultdict(list)
         for (k, s, r), i in self.y.items():
             self.y_of_track[k].append(i)
             self.y_of_session[s].append(i)
             self.y_of_room[r].append(i)
+            self.y_of_track_session[(k, s)].append(i)
+            self.y_of_track_room[(k, r)].append(i)
         self.x_of_talk: dict[int, dict[int, int]] = defaultdict(dict)
         for (n, s), i in self.x.items():
             self.x_of_talk[n][s] = i
@@ -124,6 +131,66 @@ class SharedIncumbent:
             return self.values, self.objective, self.version
 
 
+def quick_schedule(p, grid: dict[tuple[int, int], int], sessions: dict[int, int]):
+    """A schedule of a plan without the rooms-and-slots solver (talks first fit into their track's
+    rooms): good enough to see, with the evaluator, where a plan pays."""
+    from .schedule import Schedule
+
+    rooms_of = defaultdict(list)
+    for (s, r), k in sorted(grid.items()):
+        rooms_of[(k, s)].append(r)
+    used = defaultdict(int)
+    sched = Schedule(grid=dict(grid))
+    for n, s in sorted(sessions.items(), key=lambda t: -p.submissions[t[0]].required_slots):
+        q = p.submissions[n].required_slots
+        rooms = rooms_of.get((p.submissions[n].track, s), ())
+        m = p.sessions[s].slots
+        for r in rooms:
+            if used[(s, r)] + q <= m:
+                for t in range(used[(s, r)], used[(s, r)] + q):
+                    sched.cells[(s, r, t)] = n
+                used[(s, r)] += q
+                break
+    return sched
+
+
+def hot_spots(p, grid, sessions) -> list[tuple[float, set[int], set[int], set[int]]]:
+    """Where the plan pays: (penalty, tracks, sessions, sessions wanted) of each violation the evaluator
+    finds; a talk that pays for its session wants the sessions where it would not."""
+    from .evaluate import evaluate
+
+    ev = evaluate(p, quick_schedule(p, grid, sessions))
+    track_of_name = {t.name: k for k, t in enumerate(p.tracks)}
+    out = []
+    for term in ev.terms:
+        if not term.active or not term.violations:
+            continue
+        w = term.weight if term.info.weight_cell else 1
+        for v in term.violations:
+            tracks = set()
+            for name in v.items:
+                if name in track_of_name:
+                    tracks.add(track_of_name[name])
+                else:
+                    n = p.find_submission(name)
+                    if n is not None:
+                        tracks.add(p.submissions[n].track)
+            ss = {c[0] for c in v.cells}
+            wanted: set[int] = set()
+            if term.key in ("SS", "TZ"):
+                n = p.find_submission(v.items[0]) if v.items else None
+                if n is not None:
+                    q = p.submissions[n].required_slots
+                    options = [(p.submissions[n].session_penalty.get(s, 0) * p.weight("SS")
+                                + p.derived.tz.get((n, s), 0) * p.weight("TZ"), s)
+                               for s in range(p.S) if p.sessions[s].slots >= q]
+                    best = min(c for c, _ in options)
+                    wanted = {s for c, s in options if c == best} - ss
+            if tracks or ss:
+                out.append((float(v.amount * w), tracks, ss, wanted))
+    return out
+
+
 class Neighbourhoods:
     """Which columns to free, by kind and size."""
 
@@ -144,8 +211,19 @@ class Neighbourhoods:
         for (ka, kb), v in p.similar.items():
             if v:
                 self.related[ka][kb] += 0.5
-        self.size = {"tracks": min(p.T, 4), "sessions": min(p.S, 2), "rooms": min(p.R, 2), "window": 3}
-        self.limit = {"tracks": p.T, "sessions": p.S, "rooms": p.R, "window": max(p.S, p.R)}
+        self.size = {"tracks": min(p.T, 4), "sessions": min(p.S, 2), "rooms": min(p.R, 2), "window": 3,
+                     "hotspot": 2, "swap": 1}
+        self.limit = {"tracks": p.T, "sessions": p.S, "rooms": p.R, "window": max(p.S, p.R), "hotspot": p.T,
+                      "swap": 3}
+        self._spots: tuple[int, list] | None = None  # (id of the values they were found for, spots)
+        self.demand = [sum(p.submissions[n].required_slots for n in p.submissions_of_track[k]) for k in range(p.T)]
+        self.cheap_sessions = {}
+        for n, sub in enumerate(p.submissions):
+            costs = [(p.weight("SS") * sub.session_penalty.get(s, 0) + p.weight("TZ") * p.derived.tz.get((n, s), 0), s)
+                     for s in range(p.S) if p.sessions[s].slots >= sub.required_slots]
+            if costs:
+                lo = min(c for c, _ in costs)
+                self.cheap_sessions[n] = [s for c, s in costs if c == lo]
 
     def free_tracks(self, tracks, free: set[int]) -> None:
         c = self.cols
@@ -154,9 +232,25 @@ class Neighbourhoods:
             for n in c.p.submissions_of_track[k]:
                 free.update(c.x_of_talk[n].values())
 
-    def choose(self, kind: str, values: np.ndarray, focus: list[int] | None = None) -> set[int]:
-        c, p, rng = self.cols, self.cols.p, self.rng
+    #: free columns a sub-problem may have (adapted: grows while sub-problems are proven optimal fast,
+    #: shrinks when they run out of time)
+    cap: float = 400.0
+
+    def pick(self, kind: str, values: np.ndarray, focus: list[int] | None = None) -> set[int]:
+        """The columns to free: the kind's neighbourhood at its size, smaller while above the cap."""
         size = self.size[kind]
+        state = self.rng.getstate()
+        while True:
+            self.rng.setstate(state)
+            free = self.choose(kind, values, focus, size)
+            if len(free) <= self.cap or size <= 1:
+                return free
+            size -= 1
+
+    def choose(self, kind: str, values: np.ndarray, focus: list[int] | None = None,
+               size: int | None = None) -> set[int]:
+        c, p, rng = self.cols, self.cols.p, self.rng
+        size = self.size[kind] if size is None else size
         free: set[int] = set()
         grid = c.grid_of(values)
         if kind == "tracks":
@@ -178,9 +272,12 @@ class Neighbourhoods:
             self.free_tracks(chosen, free)
         elif kind == "sessions":
             ss = set(rng.sample(range(p.S), min(p.S, size)))
-            for s in ss:
-                free.update(c.y_of_session[s])
             sessions = c.sessions_of(values)
+            # the tracks there may trade cells and talks between these sessions
+            involved = {k for (s, r), k in grid.items() if s in ss}
+            for k in involved:
+                for s in ss:
+                    free.update(c.y_of_track_session[(k, s)])
             for n, s in sessions.items():
                 if s in ss:
                     for s2, i in c.x_of_talk[n].items():
@@ -188,9 +285,84 @@ class Neighbourhoods:
                             free.add(i)
         elif kind == "rooms":
             rr = set(rng.sample(range(p.R), min(p.R, size)))
-            for r in rr:
-                free.update(c.y_of_room[r])
+            tracks = {k for (s, r), k in grid.items() if r in rr}
+            tracks |= set(rng.sample(range(p.T), min(p.T, 2)))  # and a couple of tracks that may move in
+            for k in tracks:
+                for r in rr:
+                    free.update(c.y_of_track_room[(k, r)])
             self.free_tracks({k for (s, r), k in grid.items() if r in rr}, free)
+        elif kind == "swap":  # a track where the incumbent pays trades places with tracks of another session
+            sess = c.sessions_of(values)
+            spots = self.spots(values, grid, sess)
+            if not spots:
+                return self.choose("tracks", values, None, max(2, size))
+            _, tracks, ss, wanted = rng.choices(spots, weights=[sp[0] ** 0.8 for sp in spots])[0]
+            held = sorted((s, r, k) for (s, r), k in grid.items() if k in tracks and (s in ss or not ss))
+            if not held:
+                return self.choose("hotspot", values, None, 2)
+            s1, r1, a = rng.choice(held)
+            m = [x.slots for x in p.sessions]
+            # tracks of the sessions its talk wants (to make room there), else of any other session
+            others = [(s, r, k) for (s, r), k in grid.items() if s in wanted and k != a] if wanted else []
+            if not others or rng.random() < 0.3:
+                others = [(s, r, k) for (s, r), k in grid.items() if s != s1 and k != a]
+            if not others:
+                return self.choose("hotspot", values, None, 2)
+            w = [(3.0 if m[s] == m[s1] else 1.0) / (1.0 + abs(self.demand[k] - self.demand[a])) for s, r, k in others]
+            picks = {rng.choices(others, weights=w)[0] for _ in range(size)}
+            moving = {a} | {k for _, _, k in picks}
+            ss = {s1} | {s for s, _, _ in picks}
+            self.free_tracks(moving, free)
+            involved = {k for (s, r), k in grid.items() if s in ss}
+            for k in involved:
+                for s in ss:
+                    free.update(c.y_of_track_session[(k, s)])
+            for n, s in sess.items():  # the talks there may move between these sessions
+                if s in ss:
+                    for s2, i in c.x_of_talk[n].items():
+                        if s2 in ss:
+                            free.add(i)
+        elif kind == "hotspot":  # where the incumbent pays: its tracks, its sessions and where its talks want to be
+            sess = c.sessions_of(values)
+            spots = self.spots(values, grid, sess)
+            if not spots:
+                return self.choose("tracks", values, None, size)
+            weights = [sp[0] ** 0.8 for sp in spots]  # the costliest places most often
+            _, tracks, ss, wanted = rng.choices(spots, weights=weights)[0]
+            tracks, ss = set(tracks), set(ss) | set(wanted)
+            for k in list(tracks):
+                for n in p.submissions_of_track[k]:
+                    cheap = self.cheap_sessions.get(n)
+                    if cheap and sess.get(n) not in cheap:
+                        ss.add(rng.choice(cheap))
+            if len(ss) < 2 or rng.random() < 0.5:
+                # a session where a spot track could go instead: one with cells as large as the ones it
+                # holds in the spot (in a tight grid only those fit)
+                m = [sess.slots for sess in p.sessions]
+                held = {m[s] for (s, r), k in grid.items() if k in tracks and s in ss}
+                cand = [s for s in range(p.S) if s not in ss]
+                if cand:
+                    w = [3.0 if m[s] in held else 1.0 for s in cand]
+                    ss.add(rng.choices(cand, weights=w)[0])
+            # a few of the tracks held in those sessions may move too: those about as large as the spot's
+            # tracks first (in a tight grid, only a track of the same size can take another's place)
+            there = sorted({k for (s, r), k in grid.items() if s in ss} - tracks)
+            want = [self.demand[k] for k in tracks] or [0]
+            pool = list(there)
+            for _ in range(min(len(there), size - 1)):
+                w = [1.0 / (1.0 + min(abs(self.demand[k] - d) for d in want)) for k in pool]
+                k = rng.choices(pool, weights=w)[0]
+                pool.remove(k)
+                tracks.add(k)
+            self.free_tracks(tracks, free)
+            for k in there:  # the others there keep their talks but may trade cells in these sessions
+                for s in ss:
+                    free.update(c.y_of_track_session[(k, s)])
+            for n, s in sess.items():
+                if s in ss:
+                    for s2, i in c.x_of_talk[n].items():
+                        if s2 in ss:
+                            free.add(i)
         else:  # window: a few consecutive sessions × a few rooms, and the tracks held there
             h = max(1, min(p.S, int(round(math.sqrt(size)))))
             w = max(1, min(p.R, size - h + 1))
@@ -211,21 +383,30 @@ class Neighbourhoods:
                     # the track may also take free cells of these sessions for its other talks
         return free
 
+    def spots(self, values, grid, sess):
+        """Where the incumbent pays (cached per incumbent)."""
+        if self._spots is None or self._spots[0] != id(values):
+            self._spots = (id(values), hot_spots(self.cols.p, grid, sess))
+        return self._spots[1]
+
     def adapt(self, kind: str, proven: bool, fast: bool) -> None:
         if proven and fast:
             self.size[kind] = min(self.limit[kind], self.size[kind] + 1)
+            self.cap = min(20000.0, self.cap * 1.15)
         elif not proven:
-            self.size[kind] = max(1 if kind in ("sessions", "rooms") else 2, self.size[kind] - 1)
+            self.size[kind] = max(1 if kind in ("sessions", "rooms", "hotspot") else 2, self.size[kind] - 1)
+            self.cap = max(60.0, self.cap * 0.8)
 
 
-def improve(pm: PersistentModel, cols: Columns, values: np.ndarray, objective: float, deadline: float,
-            seed: int = 0, step_seconds: float = 2.0, shared: SharedIncumbent | None = None,
+def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float, deadline: float,
+            seed: int = 0, step_seconds: float = 1.5, shared: SharedIncumbent | None = None,
             stats: SearchStats | None = None, progress: Callable[[str], None] | None = None,
             should_stop: Callable[[], bool] | None = None, max_steps: int | None = None,
-            focus: Callable[[np.ndarray], list[int]] | None = None,
-            node_limit: int | None = None) -> tuple[np.ndarray, float]:
+            node_limit: int | None = None, cost: tuple[np.ndarray, float] | None = None) -> tuple[np.ndarray, float]:
     """Large neighbourhood search until ``deadline`` (or ``max_steps``); returns the best (values, objective).
 
+    ``cost``: the objective the search scores plans by (default the model's; the optimiser may price
+    a rule higher for a while); the shared best plan is always valued by the model's own objective.
     ``node_limit`` (with ``max_steps``): every sub-problem stops after that many branch-and-bound nodes
     instead of after ``step_seconds``, so the same seed gives the same schedule on any machine (the
     deadline stays a safety cap)."""
@@ -233,10 +414,10 @@ def improve(pm: PersistentModel, cols: Columns, values: np.ndarray, objective: f
     nb = Neighbourhoods(cols, rng)
     stats = stats if stats is not None else SearchStats()
     t0 = time.perf_counter()
-    lo0, hi0 = pm.lo0, pm.hi0
-    ints = cols.structural
+    c_vec, c_const = cost if cost is not None else (mm.cost, mm.constant)
     seen_version = -1
     step = 0
+    objective = mm.value(values, c_vec, c_const)
     try:
         while True:
             now = time.perf_counter()
@@ -248,85 +429,52 @@ def improve(pm: PersistentModel, cols: Columns, values: np.ndarray, objective: f
                 if shared.stop:
                     break
                 bv, bo, ver = shared.best()
-                if ver != seen_version and bo < objective - 1e-6:
-                    values, objective = bv, bo
+                if ver != seen_version:
+                    bo_here = mm.value(bv, c_vec, c_const)
+                    if bo_here < objective - 1e-6:
+                        values, objective = bv, bo_here
                 seen_version = ver
             step += 1
             kind = KINDS[step % len(KINDS)] if step <= len(KINDS) else rng.choice(KINDS)
-            f = focus(values) if focus is not None and kind == "tracks" and rng.random() < 0.5 else None
-            free = nb.choose(kind, values, f)
-            lo, hi = lo0.copy(), hi0.copy()
-            fixed = np.setdiff1d(ints, np.fromiter(free, dtype=np.int64, count=len(free)), assume_unique=False)
-            lo[fixed] = hi[fixed] = np.round(values[fixed])
-            pm.set_bounds(lo, hi)
+            free = nb.pick(kind, values)
             t_run = deadline - time.perf_counter() - 0.1
             if node_limit is None:
                 t_run = min(step_seconds, t_run)
             if t_run <= 0.05:
                 break
-            res = pm.solve(t_run, start=values, node_limit=node_limit)
+            res = mm.solve_neighbourhood(values, np.fromiter(free, dtype=np.int64, count=len(free)), t_run,
+                                         node_limit=node_limit, cost=c_vec, seed=seed + step)
             stats.steps += 1
             stats.by_kind[kind][0] += 1
+            if _TRACE:
+                print(f"step {step} {kind} size {nb.size[kind]} cap {nb.cap:.0f} free {len(free)} cols {res.columns} "
+                      f"{res.status} {res.seconds:.2f}s {res.objective} (was {objective})", flush=True)
             if res.values is not None and res.objective is not None and res.objective < objective - 1e-6:
                 values, objective = res.values, res.objective
                 stats.improvements += 1
                 stats.by_kind[kind][1] += 1
                 stats.trace.append((time.perf_counter() - t0, objective))
                 if shared is not None:
-                    shared.offer(values, objective)
+                    shared.offer(values, mm.value(values))
                 if progress:
                     progress(f"[{time.perf_counter() - t0:6.1f}s] search: best schedule so far {objective:,.0f} "
                              f"(re-planned {nb.size[kind]} {kind})")
-            nb.adapt(kind, res.status == "optimal", res.seconds < step_seconds / 2)
+            nb.adapt(kind, res.status == "optimal", res.seconds < step_seconds / 4)
     except KeyboardInterrupt:
         stats.interrupted = True
-    finally:
-        pm.reset_bounds()
     return values, objective
 
 
-def improve_parallel(models: list[tuple[PersistentModel, Columns]], values: np.ndarray, objective: float,
-                     deadline: float, seed: int = 0, progress=None, stats: SearchStats | None = None,
-                     should_stop=None, step_seconds: float = 2.0, focus=None) -> tuple[np.ndarray, float]:
-    """:func:`improve` on several copies of the model at once (one per core), sharing the best plan."""
-    stats = stats if stats is not None else SearchStats()
-    if len(models) == 1:
-        pm, cols = models[0]
-        return improve(pm, cols, values, objective, deadline, seed=seed, stats=stats, progress=progress,
-                       should_stop=should_stop, step_seconds=step_seconds, focus=focus)
-    shared = SharedIncumbent(values, objective)
-    helper_stats = [SearchStats() for _ in models[1:]]
-
-    def work(i: int) -> None:
-        pm, cols = models[i]
-        try:
-            v, o, _ = shared.best()
-            improve(pm, cols, v, o, deadline, seed=seed + 7919 * i, shared=shared, stats=helper_stats[i - 1],
-                    should_stop=should_stop, step_seconds=step_seconds, focus=focus)
-        except Exception:  # noqa: BLE001 - a helper search that fails leaves the first one working
-            pass
-
-    threads = [threading.Thread(target=work, args=(i,), daemon=True, name=f"xlcs-search-{i}")
-               for i in range(1, len(models))]
-    for t in threads:
-        t.start()
-    try:
-        pm, cols = models[0]
-        improve(pm, cols, values, objective, deadline, seed=seed, shared=shared, stats=stats, progress=progress,
-                should_stop=should_stop, step_seconds=step_seconds, focus=focus)
-    finally:
-        shared.stop = True
-        for t in threads:
-            while t.is_alive():
-                try:
-                    t.join(0.2)
-                except KeyboardInterrupt:
-                    stats.interrupted = True
-    for hs in helper_stats:
-        stats.steps += hs.steps
-        stats.improvements += hs.improvements
-        for k, (a, b) in hs.by_kind.items():
-            stats.by_kind[k][0] += a
-            stats.by_kind[k][1] += b
-    best, obj, _ = shared.best()
-    return best, obj
+def term_values_of(built: BuiltModel, sched, pm: PersistentModel | None = None) -> dict[str, float] | None:
+    """The master model's raw amount of every term for a given schedule (its grid and its talks'
+    sessions fixed, everything else solved): for tests and explanations.  None when the schedule
+    is not one the template allows (a talk outside its track's cells, a session overfull)."""
+    pm = pm or PersistentModel(built.prob)
+    cols = Columns(built, pm)
+    sessions = {n: cells[0][0] for n, cells in sched.cells_of().items()}
+    values, _ = evaluate_plan(pm, cols, cols.vector(sched.grid, sessions))
+    if values is None:
+        return None
+    for v, val in zip(pm.variables, values):
+        v.varValue = val
+    return built.term_values()
