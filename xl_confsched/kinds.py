@@ -80,6 +80,13 @@ KINDS: list[WorkbookKind] = [
         # "Scenarios" is an input sheet of this kind, so the scenario results get their own name
         result_sheets=("Comparison", "Allocation", "Scenario Results", "Run", "Status"),
     ),
+    WorkbookKind(
+        name="assignment",
+        title="assignment of items to places × slots under rules in words",
+        signature=("Items", "Places", "Slots", "Rules"),
+        module="xl_confsched.assignment.workflow",
+        result_sheets=("Assignment Grid", "Assignment Table", "Rule Status", "Achievement", "Run", "Status"),
+    ),
 ]
 
 
