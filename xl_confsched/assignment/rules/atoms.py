@@ -87,7 +87,7 @@ class Ctx:
         if self.place[i] is None:
             return f"{self.name(i)} is not placed"
         s = self.start[i]
-        span = p.label(s) if p.items[i].length == 1 else f"{p.label(s)}–{p.label(s + p.items[i].length - 1)}"
+        span = p.label(s) if p.items[i].length == 1 else f"{p.label(s)}–{p.label(min(p.S - 1, s + p.items[i].length - 1))}"
         return f"{self.name(i)} is in {p.places[self.place[i]].name} at {span}"
 
 
