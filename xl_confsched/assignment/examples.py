@@ -206,6 +206,7 @@ def generated(n_items: int = 200, n_places: int = 10, n_slots: int = 40, n_rules
     pool.append([f"if {a} in morning then {b} in afternoon", "soft", 2, ""])
     pool.append([f"{rng.choice(names)} in Room {rng.randint(1, n_places)}", "hard", None, ""])
     pool.append(["at most 3 items of Group G1 in places with Zone north per day", "soft", 1, ""])
+    pool.append(["at most 6 items per place and day", "soft", 1, ""])
     while len(rules) - 1 < n_rules and pool:
         rules.append(pool.pop(0))
     return {"Items": items, "Places": places, "Slots": slots, "Rules": rules, "Settings": settings_rows()}

@@ -30,6 +30,17 @@ from .rules.atoms import Rule
 PLACEMENT = -1  # the index of the "each item placed exactly once" pseudo-rule in Builder.amount
 
 
+try:  # PuLP 3.3 warns on every directly built variable (its 4.0 API); < 3.3 has no switch
+    pulp.LpVariable("_probe", 0, 1, _skip_v4_deprecation=True)
+    _QUIET = {"_skip_v4_deprecation": True}
+except TypeError:  # pragma: no cover - older PuLP
+    _QUIET = {}
+
+
+def new_var(name: str, lb=None, ub=None, cat=pulp.LpContinuous) -> pulp.LpVariable:
+    return pulp.LpVariable(name, lb, ub, cat, **_QUIET)
+
+
 def _sum(vars_) -> pulp.LpAffineExpression:
     return pulp.LpAffineExpression([(v, 1) for v in vars_])
 
@@ -45,16 +56,18 @@ class Builder:
         self.prob = logic.Problem("assignment", pulp.LpMinimize)
         self._n = itertools.count()
         self.x = {}
-        self._by_item: list[list[tuple[int, int, pulp.LpVariable]]] = [[] for _ in range(p.I)]
+        self._at: list[dict[int, list[tuple[int, pulp.LpVariable]]]] = []  # item → start → [(place, var)]
+        live = [pl for pl in range(p.P) if p.places[pl].capacity > 0]
         for i in range(p.I):
-            for pl in range(p.P):
-                if p.places[pl].capacity <= 0:
-                    continue
-                for s in p.starts[i]:
-                    v = pulp.LpVariable(f"x_{i}_{pl}_{s}", 0, 1, pulp.LpBinary)
+            by_start: dict[int, list[tuple[int, pulp.LpVariable]]] = {}
+            for s in p.starts[i]:
+                row = by_start[s] = []
+                for pl in live:
+                    v = new_var(f"x_{i}_{pl}_{s}", 0, 1, pulp.LpBinary)
                     self.x[i, pl, s] = v
-                    self._by_item[i].append((pl, s, v))
-        # which starts cover slot s
+                    row.append((pl, v))
+            self._at.append(by_start)
+        # which starts of each item cover slot s
         self._cover: list[dict[int, list[int]]] = []
         for i in range(p.I):
             c: dict[int, list[int]] = {}
@@ -64,10 +77,11 @@ class Builder:
             self._cover.append(c)
         self._start_sets = [set(st) for st in p.starts]
         self._cache: dict = {}
+        self._ok_starts: dict = {}
 
     # ------------------------------------------------------------------ the interface the rules use
     def var(self, lb=0, ub=None) -> pulp.LpVariable:
-        return pulp.LpVariable(f"a_{next(self._n)}", lb, ub)
+        return new_var(f"a_{next(self._n)}", lb, ub)
 
     def add(self, constraint) -> None:
         self.prob.addConstraint(constraint)
@@ -83,32 +97,38 @@ class Builder:
             return int(expr.constant)
         return logic.boolean(expr, model=self.prob)
 
+    def _starts_for(self, i: int, slots: frozenset | None):
+        """The starts of item i at which it runs during one of ``slots``."""
+        if slots is None:
+            return self._at[i].keys()
+        key = (self.problem.items[i].length, slots)
+        ok = self._ok_starts.get(key)
+        if ok is None:
+            cov = self._cover[i]
+            ok = self._ok_starts[key] = sorted({s0 for s in slots for s0 in cov.get(s, ())})
+        return ok
+
+    def _pick(self, i: int, starts, places: frozenset | None) -> pulp.LpAffineExpression:
+        at = self._at[i]
+        terms = [(v, 1) for s0 in starts for pl, v in at.get(s0, ()) if places is None or pl in places]
+        return pulp.LpAffineExpression(terms)
+
     def sel(self, i: int, places: frozenset | None, slots: frozenset | None) -> pulp.LpAffineExpression:
         """1 when item i runs in one of ``places`` during one of ``slots`` (None = any)."""
         key = ("sel", i, places, slots)
         e = self._cache.get(key)
         if e is None:
-            if slots is None:
-                ok_s = None
-            else:
-                ok_s = {s0 for s in slots for s0 in self._cover[i].get(s, ())}
-            e = _sum(v for pl, s0, v in self._by_item[i]
-                     if (places is None or pl in places) and (ok_s is None or s0 in ok_s))
-            self._cache[key] = e
+            e = self._cache[key] = self._pick(i, self._starts_for(i, slots), places)
         return e
 
     def starts_sel(self, i, places, slots):
-        return _sum(v for pl, s0, v in self._by_item[i]
-                    if (places is None or pl in places) and (slots is None or s0 in slots))
+        return self._pick(i, self._at[i].keys() if slots is None else sorted(slots), places)
 
     def occ(self, i: int, places: frozenset | None, s: int) -> pulp.LpAffineExpression:
         key = ("occ", i, places, s)
         e = self._cache.get(key)
         if e is None:
-            starts = self._cover[i].get(s, ())
-            e = _sum(self.x[i, pl, s0] for s0 in starts for pl in range(self.problem.P)
-                     if (places is None or pl in places) and (i, pl, s0) in self.x)
-            self._cache[key] = e
+            e = self._cache[key] = self._pick(i, self._cover[i].get(s, ()), places)
         return e
 
     def run(self, i: int, s: int) -> pulp.LpAffineExpression:
@@ -128,12 +148,23 @@ class Builder:
         return self.sel(i, frozenset({pl}), None)
 
     def y(self, i: int, s0: int) -> pulp.LpAffineExpression:
-        return _sum(self.x[i, pl, s0] for pl in range(self.problem.P) if (i, pl, s0) in self.x)
+        return self._pick(i, (s0,), None)
 
     def cum(self, i: int, t: int) -> pulp.LpAffineExpression:
         if t < 0:
             return pulp.LpAffineExpression()
-        return _sum(v for pl, s0, v in self._by_item[i] if s0 <= t)
+        return self._pick(i, [s0 for s0 in self._at[i] if s0 <= t], None)
+
+    def capacity_terms(self) -> dict[tuple[int, int], list]:
+        """(place, slot) → the start variables that occupy it."""
+        out: dict[tuple[int, int], list] = {}
+        p = self.problem
+        for i in range(p.I):
+            for s0, row in self._at[i].items():
+                for s in p.covered(i, s0):
+                    for pl, v in row:
+                        out.setdefault((pl, s), []).append((v, 1))
+        return out
 
     def start_set(self, i: int) -> set[int]:
         return self._start_sets[i]
@@ -200,6 +231,28 @@ class AssignmentModel:
         for (i, pl, s), v in self.builder.x.items():
             v.setInitialValue(1 if schedule.get(i) == (pl, s) else 0)
 
+    def complete_start(self, schedule: dict[int, tuple[int, int] | None], seconds: float = 10.0) -> bool:
+        """A start for CBC with every variable set: the start variables from ``schedule``, the
+        amounts, slacks and logic variables from a solve with the start variables fixed (every
+        rule soft there).  The rules' hard/soft state and the objective are restored."""
+        from .solve import run_cbc
+
+        hard = dict(self.hard)
+        bounds = {v.name: (v.lowBound, v.upBound) for v in self.builder.x.values()}
+        self.enforce({r: False for r in self.amounts})
+        self.fix(schedule)
+        run = run_cbc(self.prob, seconds, kill_after=2.0)
+        for v in self.builder.x.values():
+            v.lowBound, v.upBound = bounds[v.name]
+        self.enforce(hard)
+        if not run.has_solution:
+            self.warm_start(schedule)
+            return False
+        for v in self.prob.variables():
+            if v.varValue is not None:
+                v.setInitialValue(round(v.varValue) if v.cat == pulp.LpInteger else v.varValue, check=False)
+        return True
+
 
 def rule_hard_map(problem: AssignmentProblem) -> dict[int, bool]:
     hard = {r.row: r.hard for r in problem.rules}
@@ -216,21 +269,26 @@ def build(problem: AssignmentProblem) -> AssignmentModel:
     for i in range(p.I):
         b.add(b.placed(i) <= 1)
     # items per place and slot
-    for pl, place in enumerate(p.places):
-        for s in range(p.S):
-            e = pulp.lpSum(b.occ(i, frozenset({pl}), s) for i in range(p.I))
-            if len(e) > place.capacity:
-                b.add(e <= place.capacity)
+    for (pl, s), terms in b.capacity_terms().items():
+        cap = p.places[pl].capacity
+        if len(terms) > cap:
+            b.add(pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=cap))
     amounts: dict[int, pulp.LpVariable] = {}
     weights: dict[int, float] = {}
     if p.placement == EXACTLY_ONCE:
-        a = pulp.LpVariable("A_placement", 0, None)
-        b.add(a - pulp.lpSum(1 - b.placed(i) for i in range(p.I)) == 0)
+        a = new_var("A_placement", 0, None)
+        # A + Σ x = number of items
+        terms = [(a, 1)] + [(v, 1) for v in b.x.values()]
+        b.add(pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintEQ, rhs=p.I))
         amounts[PLACEMENT], weights[PLACEMENT] = a, DEFAULT_HARD_WEIGHT
     for row in p.rules:
         rule: Rule = row.rule
-        a = pulp.LpVariable(f"A_rule_{row.row}", 0, None)
-        b.add(a - rule.amount(b) == 0)
+        a = new_var(f"A_rule_{row.row}", 0, None)
+        e = rule.amount(b)  # a fresh expression (never one of the builder's cached ones)
+        if not isinstance(e, pulp.LpAffineExpression):
+            e = pulp.LpAffineExpression(e)
+        e[a] = e.get(a, 0) - 1  # A = amount, written as amount - A = 0 without another copy
+        b.add(pulp.LpConstraint(e, pulp.LpConstraintEQ, rhs=0))
         amounts[row.row], weights[row.row] = a, row.weight
     m = AssignmentModel(builder=b, amounts=amounts, weights=weights, hard={}, build_seconds=0.0)
     m.enforce(rule_hard_map(p))

@@ -88,7 +88,12 @@ def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
     first = end - time.perf_counter()
     if len(hard_all) > (1 if PLACEMENT in hard_all else 0):
         first *= pl.first_share  # keep time for the relaxed run if this finds nothing
-    run = solve(first, "all hard rules" if not softened else f"with {len(softened)} hard rules softened")
+    start = greedy(problem)
+    t_start = time.perf_counter()
+    complete = m.complete_start(start, seconds=max(1.0, 0.1 * first))
+    first -= time.perf_counter() - t_start
+    run = solve(first, "all hard rules" if not softened else f"with {len(softened)} hard rules softened",
+                warm=complete)
     rounds = 0
     while not run.has_solution and run.infeasible and rounds < pl.max_conflicts:
         rounds += 1
@@ -106,7 +111,7 @@ def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
         out.relaxed_all = True
         softened = set(hard_all)
         m.enforce({r: False for r in m.amounts})
-        m.warm_start(greedy(problem))
+        m.complete_start(start, seconds=max(1.0, 0.1 * (end - time.perf_counter())))
         run = solve(end - time.perf_counter(), "every hard rule softened", warm=True)
     out.softened = softened
     out.seconds = time.perf_counter() - t0
@@ -124,21 +129,60 @@ def _to_soften(rules: list[int]) -> set[int]:
 
 
 def greedy(problem: AssignmentProblem) -> dict[int, Any]:
-    """A start for the relaxed run: each item at its first free (place, start) in sheet order."""
+    """A start: each item (longest first) at the first (start, place) that keeps the places' capacity,
+    the hard placing rules of the item and the hard 'one place at a time' rules."""
+    from .rules.atoms import OnePlace, Runs
+
     p = problem
+    runs = [r.rule.formula for r in p.rules if r.hard and r.rule is not None and isinstance(r.rule.formula, Runs)]
+    persons = [r.rule.formula for r in p.rules if r.hard and r.rule is not None
+               and isinstance(r.rule.formula, OnePlace)]
+    group_of: dict[int, list[tuple[int, str]]] = {}
+    for k, a in enumerate(persons):
+        for value, items in a.groups:
+            for i in items:
+                group_of.setdefault(i, []).append((k, value))
+    busy: set = set()
+    rules_of: dict[int, list] = {}
+    for a in runs:
+        for i in a.items:
+            rules_of.setdefault(i, []).append(a)
+
+    def ok(i: int, pl: int, s: int) -> bool:
+        cover = p.covered(i, s)
+        for a in rules_of.get(i, ()):
+            P, S = a.targets(i)
+            if a.starts:
+                inside = (P is None or pl in P) and (S is None or s in S)
+            else:
+                inside = (P is None or pl in P) and (S is None or any(c in S for c in cover))
+            if inside == a.negate:
+                return False
+        return all((k, v, c) not in busy for k, v in group_of.get(i, ()) for c in cover)
+
     used: dict[tuple[int, int], int] = {}
     out: dict[int, Any] = {}
-    for i in sorted(range(p.I), key=lambda i: -p.items[i].length):
+    for i in sorted(range(p.I), key=lambda i: (-p.items[i].length, -len(rules_of.get(i, ())))):
         out[i] = None
+        best = None
         for s in p.starts[i]:
             for pl, place in enumerate(p.places):
                 if all(used.get((pl, c), 0) < place.capacity for c in p.covered(i, s)):
-                    for c in p.covered(i, s):
-                        used[pl, c] = used.get((pl, c), 0) + 1
-                    out[i] = (pl, s)
-                    break
-            if out[i] is not None:
+                    if ok(i, pl, s):
+                        best = (pl, s)
+                        break
+                    if best is None:
+                        best = ("any", pl, s)
+            if best is not None and best[0] != "any":
                 break
+        if best is None:
+            continue
+        pl, s = best[1:] if best[0] == "any" else best
+        for c in p.covered(i, s):
+            used[pl, c] = used.get((pl, c), 0) + 1
+            for k, v in group_of.get(i, ()):
+                busy.add((k, v, c))
+        out[i] = (pl, s)
     return out
 
 

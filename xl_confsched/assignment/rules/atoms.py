@@ -161,10 +161,9 @@ class Runs(Atom):
         return b.starts_sel(i, P, S) if self.starts else b.sel(i, P, S)
 
     def amount(self, b):
-        e = pulp.LpAffineExpression()
-        for i in self.items:
-            e += self.inside(b, i) if self.negate else (1 - self.inside(b, i))
-        return e
+        sign = 1 if self.negate else -1
+        terms = [(v, sign * c) for i in self.items for v, c in self.inside(b, i).items()]
+        return pulp.LpAffineExpression(terms, constant=0 if self.negate else len(self.items))
 
     def holds(self, b):
         zs = [b.bool(self.inside(b, i)) for i in self.items]

@@ -629,17 +629,41 @@ def _expected(exc: UnexpectedInput) -> str:
         if words else ""
 
 
+_SHAPES: dict[tuple[str, ...], Tree] = {}
+
+
+def _parse(toks: list[Token]) -> Tree:
+    """Parse by the token types only, once per shape of rule, then put the rule's own tokens back
+    (rules of one shape — "A before B" — are common, and Earley parsing is the slow part)."""
+    key = tuple(t.type for t in toks)
+    shape = _SHAPES.get(key)
+    if shape is None:
+        placeholders = [Token(t.type, t.type.lower(), start_pos=k) for k, t in enumerate(toks)]
+        shape = parser().parse(placeholders)
+        if len(_SHAPES) < 2000:
+            _SHAPES[key] = shape
+    return _fill(shape, toks)
+
+
+def _fill(tree: Any, toks: list[Token]) -> Any:
+    if isinstance(tree, Token):
+        return toks[tree.start_pos]
+    return Tree(tree.data, [_fill(c, toks) for c in tree.children])
+
+
 def compile_text(text: str, problem: AssignmentProblem, vocab: Vocabulary | None = None) -> A.Node:
     vocab = vocab or Vocabulary(problem)
     toks = tokens(text, vocab)
     if not toks:
         raise CompileError("the rule is empty.")
     try:
-        tree = parser().parse(toks)
+        tree = _parse(toks)
     except UnexpectedEOF as exc:
         raise CompileError("the rule stops too early: it is not a complete rule." + _expected(exc), "") from None
     except UnexpectedToken as exc:
         tok = exc.token
+        if tok is not None and tok.type != "$END" and isinstance(tok.start_pos, int) and tok.start_pos < len(toks):
+            tok = toks[tok.start_pos]
         word = str(tok) if tok is not None else ""
         if tok is not None and tok.type == "$END":
             raise CompileError("the rule stops too early: it is not a complete rule." + _expected(exc), "") from None
