@@ -56,7 +56,7 @@ KINDS: list[WorkbookKind] = [
         title="conference schedule (CSPLib template)",
         signature=("submissions", "tracks", "sessions", "rooms", "parameters"),
         module="xl_confsched.csplib.workflow",
-        result_sheets=("Schedule", "Live checks", "Violations", "Achievement", "Run", "Status"),
+        result_sheets=("Schedule", "Programme", "Live checks", "Violations", "Achievement", "Run", "Status"),
     ),
     WorkbookKind(
         name="talks",
@@ -125,4 +125,5 @@ def expected_table_names() -> list[str]:
         except Exception:  # noqa: BLE001 - kind not written yet / optional
             continue
         names.extend(s for s in getattr(reader, "SHEETS", []) if isinstance(s, str))
+        names.extend(s for s in getattr(reader, "OPTIONAL_SHEETS", []) if isinstance(s, str))
     return list(dict.fromkeys(names))
