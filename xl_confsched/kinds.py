@@ -49,6 +49,15 @@ class WorkbookKind:
     def check(self, data: WorkbookData) -> Report:
         return self._mod().check(data)
 
+    @property
+    def publishes(self) -> bool:
+        """The kind schedules talks: it has a programme to publish (web page, calendars)."""
+        return hasattr(self._mod(), "programme")
+
+    def programme(self, data: WorkbookData):
+        """(Programme, calendar zone or None, extra calendar groups, warnings) of the schedule the workbook holds."""
+        return self._mod().programme(data)
+
 
 KINDS: list[WorkbookKind] = [
     WorkbookKind(

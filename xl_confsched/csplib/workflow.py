@@ -105,6 +105,19 @@ def check(data: WorkbookData) -> Report:
                              live=source.startswith(SCHEDULE), locked=locked)
 
 
+def programme(data: WorkbookData):
+    """The programme of the schedule the workbook holds (Schedule sheet or sol sheet), for publishing."""
+    from ..publish.calendars import Zone
+
+    problem, warnings = read_problem_with_warnings(data)
+    found = schedule_in_workbook(problem, data)
+    if found is None:
+        raise InputError([InputIssue(SCHEDULE, "the workbook holds no schedule yet. Solve first (or add a sol "
+                                               "sheet), then publish.")])
+    prog = conference_programme(problem, found[0], programme_name(problem))
+    return prog, Zone(offset=prog.utc_offset), {}, [str(w) for w in warnings]
+
+
 def check_solution_file(data: WorkbookData, solution: str | Path) -> Report:
     problem, warnings = read_problem_with_warnings(data)
     sol = load_workbook_data(solution)
