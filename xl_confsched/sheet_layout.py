@@ -67,10 +67,17 @@ def display_text(v: Any, number_format: str | None = None) -> str:
             return f"{v:.10g}"
         return str(int(v)) if isinstance(v, float) else str(v)
     s = str(v)
-    if s.startswith("="):
+    if is_formula(v):
         m = _HYPERLINK.match(s)
         return m.group(1) if m else "0000000"  # a computed value: a short number or word
     return s
+
+
+def is_formula(v: Any) -> bool:
+    """Only formulas our code builds (writing.Formula) are formulas; any other text is shown as it is."""
+    from .writing import Formula
+
+    return isinstance(v, Formula)
 
 
 def text_width(s: str, bold: bool = False) -> float:
@@ -140,7 +147,7 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
                     want = max(float(longest_word(s)) * 1.1 + PADDING, min(text_width(s, True) + PADDING, 14.0))
                 else:
                     want = text_width(s) + PADDING
-                    if not isinstance(v, str) or (isinstance(v, str) and v.startswith("=")):
+                    if not isinstance(v, str) or is_formula(v):
                         must_fit[col] = max(must_fit.get(col, 0.0), want)
                 auto[col] = max(auto.get(col, 0.0), min(want, MAX_AUTO_WIDTH))
     for col in set(explicit) | set(auto) | set(must_fit):
@@ -168,7 +175,7 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
                 lay.merges.append(f"{get_column_letter(c0)}{r}:{get_column_letter(c0 + span - 1)}{r}")
                 lay.wrapped.add((r, c0))
                 v = row[0] if row else None
-                s = v if isinstance(v, str) and not v.startswith("=") else ("x" * int(2.2 * total) if v else "")
+                s = v if isinstance(v, str) and not is_formula(v) else ("x" * int(2.2 * total) if v else "")
                 lines[r] = max(lines.get(r, 1), lines_needed(s, total))
             continue
         for i in sorted(getattr(block, "merge_rows", set())):
@@ -179,7 +186,7 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
             if i in getattr(block, "merge_rows", set()):
                 continue
             for j, v in enumerate(row):
-                if not isinstance(v, str) or not v or v.startswith("="):
+                if not isinstance(v, str) or not v or is_formula(v):
                     continue
                 col = c0 + j
                 w = lay.widths.get(col, 8.43)

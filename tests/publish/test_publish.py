@@ -150,7 +150,7 @@ def test_the_page_fits_a_phone_and_a_screenshot_is_taken(published, tmp_path):
 def test_every_calendar_parses_and_has_the_rfc_5545_essentials(published):
     icalendar = pytest.importorskip("icalendar")
     problem, sched, out = published
-    files = sorted((out / "calendars").rglob("*.ics"))
+    files = sorted(out.rglob("*.ics"))
     groups = {p.parent.name for p in files}
     assert {"rooms", "tracks", "presenters"} <= groups
     assert len([p for p in files if p.parent.name == "rooms"]) == problem.R
@@ -183,7 +183,7 @@ def test_every_calendar_parses_and_has_the_rfc_5545_essentials(published):
             assert str(e["LOCATION"]) == problem.rooms[r]
             if path.parent.name == "rooms":
                 assert str(e["LOCATION"]) in path.name.replace("-", " ").title() or True
-    everything = icalendar.Calendar.from_ical((out / "calendars" / "programme.ics").read_bytes())
+    everything = icalendar.Calendar.from_ical((out / "programme.ics").read_bytes())
     assert len(list(everything.walk("VEVENT"))) == problem.N
     # the same talk has the same UID in every calendar it appears in, and a second publish keeps it
     uids = {str(e["SUMMARY"]): str(e["UID"]) for e in everything.walk("VEVENT")}
@@ -193,4 +193,4 @@ def test_every_calendar_parses_and_has_the_rfc_5545_essentials(published):
     again = out.parent / "again"
     assert main(["publish", str(out.parent / "conf_solved.xlsx"), "-o", str(again)]) == 0
     assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(
-        (again / "calendars" / "programme.ics").read_bytes()).walk("VEVENT")} == set(uids.values())
+        (again / "programme.ics").read_bytes()).walk("VEVENT")} == set(uids.values())

@@ -1,19 +1,17 @@
 """What ``xl-confsched publish`` writes: the web page and the calendars, prepared as texts first.
 
 ``outputs(prog, zone)`` returns every file as (relative path → text): ``index.html``, the
-whole programme as ``calendars/programme.ics`` and one calendar per room, per track and per
-presenter (``calendars/rooms/…``, ``calendars/tracks/…``, ``calendars/presenters/…``);
-a kind may add its own (the personal kind: one per participant).  ``write_outputs`` puts
-them in place all together.
+whole programme as ``programme.ics`` and one calendar per room, per track and per presenter
+(``rooms/…``, ``tracks/…``, ``presenters/…``); a kind may add its own groups (the personal
+kind: ``participants/…``).  ``write_outputs`` puts them in place all together through
+:mod:`xl_confsched.writing` (each calendar folder is replaced whole, so a calendar of an
+earlier publish that no longer applies disappears).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -75,13 +73,13 @@ def outputs(prog: Programme, zone: Zone | None, extra: dict[str, dict[str, list[
     if zone is not None:
         everything = [events[t.uid] for t in prog.ordered() if events[t.uid] is not None]
         if everything:
-            pub.files["calendars/programme.ics"] = calendar(heading, everything, zone, dtstamp)
-            pub.calendars["programme"] = [("Whole programme", "calendars/programme.ics")]
+            pub.files["programme.ics"] = calendar(heading, everything, zone, dtstamp)
+            pub.calendars["programme"] = [("Whole programme", "programme.ics")]
         for g, per in groups.items():
             names = file_names(sorted(per))
             pub.calendars[g] = []
             for name in sorted(per):
-                path = f"calendars/{g}/{names[name]}"
+                path = f"{g}/{names[name]}"
                 pub.files[path] = calendar(f"{heading}: {name}", per[name], zone, dtstamp)
                 pub.calendars[g].append((name, path))
     pub.files["index.html"] = programme_html(prog, heading, calendars_html=calendars_list(pub.calendars))
@@ -105,31 +103,20 @@ def calendars_list(cals: dict[str, list[tuple[str, str]]]) -> str:
 
 
 def write_outputs(out_dir: str | Path, files: dict[str, str]) -> list[Path]:
-    """Write every file at once: all are prepared in a folder beside ``out_dir``, then moved into place.
+    """Write every file at once (``writing.Outputs``): all prepared beside their targets, then put in place
+    together; a failure leaves the folder as it was."""
+    from ..writing import Outputs
 
-    A failure while preparing leaves ``out_dir`` as it was.  Calendars of an earlier publish
-    that this one no longer writes are removed (the ``calendars`` folder is replaced whole).
-    """
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=str(out.parent.resolve())))
-    try:
+    out.mkdir(parents=True, exist_ok=True)
+    folders: dict[str, dict[str, str]] = {}
+    with Outputs() as o:
         for rel, text in files.items():
-            p = stage / rel
-            p.parent.mkdir(parents=True, exist_ok=True)
-            with open(p, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        out.mkdir(exist_ok=True)
-        tops = {Path(rel).parts[0] for rel in files}
-        for top in sorted(tops):
-            target = out / top
-            old = None
-            if target.exists():
-                old = Path(tempfile.mkdtemp(prefix=".old.", dir=str(out)))
-                os.replace(target, old / top)
-            os.replace(stage / top, target)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    return [out / rel for rel in files]
+            parts = Path(rel).parts
+            if len(parts) == 1:
+                o.write_text(out / rel, text)
+            else:
+                folders.setdefault(parts[0], {})[parts[1]] = text
+        for name, content in folders.items():
+            o.write_folder(out / name, content)
+        return o.commit()
