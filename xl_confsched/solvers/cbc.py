@@ -242,7 +242,7 @@ def _read_cbc_solution(run: SolverRun, prob: pulp.LpProblem, sol: str, vnames, c
         with open(sol) as f:
             first = f.readline().strip()
     head = first.lower()
-    if not mip and not run.result:
+    if not run.result:  # an LP, or a MIP that CBC's presolve settled ("Problem is infeasible")
         run.result = first.split(" - objective value")[0] if first else ""
         res = run.result.lower()
     run.proven_optimal = (res.startswith("optimal") and "gap" not in res) or (not mip and head.startswith("optimal"))
