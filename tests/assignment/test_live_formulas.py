@@ -22,7 +22,6 @@ from xl_confsched.kinds import SolveSettings, kind_by_name
 from xl_confsched.report import write_report_file
 from xl_confsched.tables import load_workbook_data
 
-from .helpers import workbook
 
 
 def _solved(tmp: Path, name: str, rows) -> tuple[Path, object]:

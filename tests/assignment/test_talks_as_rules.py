@@ -68,6 +68,5 @@ def test_both_kinds_give_equal_costs_on_the_same_schedule(kwargs):
 
 
 def test_the_shipped_talks_example_is_the_talks_kinds_example():
-    from xl_confsched.talks.template import example_workbook  # noqa: F401 - the same generator call
     tp, ap = _pair(generate())
     assert len(ap.pairs) == len([x for x in tp.interest.values() if x > 0])

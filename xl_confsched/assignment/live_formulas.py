@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter as L
 
 from ..report import Block
+from ..writing import Formula
 from .results import TABLE
 from .rules.atoms import Count, Placed, Runs
 
@@ -129,25 +130,25 @@ def live_status_blocks(ev, rows: list[list[Any]], blocks: list[Block]) -> list[B
         start_cell = f"INDEX({tq}!$C:$C,{look})"
         row: list[Any] = [
             it.name,
-            f"=IFERROR(MATCH(INDEX({tq}!$B:$B,{look}),{lay.places_list()},0),0)",
-            f'=IFERROR(MATCH(IF(ISNUMBER({start_cell}),TEXT({start_cell},"hh:mm"),{start_cell}),'
-            f"{lay.slots_list()},0),0)",
+            Formula(f"=IFERROR(MATCH(INDEX({tq}!$B:$B,{look}),{lay.places_list()},0),0)"),
+            Formula(f'=IFERROR(MATCH(IF(ISNUMBER({start_cell}),TEXT({start_cell},"hh:mm"),{start_cell}),'
+                    f"{lay.slots_list()},0),0)"),
             it.length,
-            f"=IF(AND(${L(lay.c_place)}{r}>0,${L(lay.c_start)}{r}>0),1,0)",
+            Formula(f"=IF(AND(${L(lay.c_place)}{r}>0,${L(lay.c_start)}{r}>0),1,0)"),
         ]
         for s in range(p.S):
-            row.append(f"=IF(AND(${L(lay.c_placed)}{r}=1,${L(lay.c_start)}{r}<={s + 1},"
-                       f"{s + 1}<=${L(lay.c_start)}{r}+${L(lay.c_len)}{r}-1),1,0)")
+            row.append(Formula(f"=IF(AND(${L(lay.c_placed)}{r}=1,${L(lay.c_start)}{r}<={s + 1},"
+                               f"{s + 1}<=${L(lay.c_start)}{r}+${L(lay.c_len)}{r}-1),1,0)"))
         for _k, line in item_rules:
             atom = p.rules[line.key].rule.formula
             mine = set(atom.items)
             if i not in mine:
                 row.append(0)
             elif isinstance(atom, Placed):
-                row.append(f"=${L(lay.c_placed)}{r}" if atom.negate else f"=1-${L(lay.c_placed)}{r}")
+                row.append(Formula(f"=${L(lay.c_placed)}{r}" if atom.negate else f"=1-${L(lay.c_placed)}{r}"))
             else:
                 inside = _inside(lay, r, atom, i)
-                row.append(f"=IF({inside},1,0)" if atom.negate else f"=IF({inside},0,1)")
+                row.append(Formula(f"=IF({inside},1,0)" if atom.negate else f"=IF({inside},0,1)"))
         helper.append(row)
     lists = [["Places", "Slots"]] + [[p.places[k].name if k < p.P else None, p.label(k) if k < p.S else None]
                                      for k in range(max(p.P, p.S))]
@@ -157,20 +158,20 @@ def live_status_blocks(ev, rows: list[list[Any]], blocks: list[Block]) -> list[B
     amount_of: dict[int, str] = {}  # status row index (in ev.lines) → formula
     for k, line in item_rules:
         col = lay.c_rules + item_rules.index((k, line))
-        amount_of[k] = f"=SUM({lay.col_range(col)})"
+        amount_of[k] = Formula(f"=SUM({lay.col_range(col)})")
     c = lay.c_counts
     for k, line in enumerate(ev.lines):
         if line.key == "placement":
-            amount_of[k] = f"={p.I}-SUM({lay.col_range(lay.c_placed)})"
+            amount_of[k] = Formula(f"={p.I}-SUM({lay.col_range(lay.c_placed)})")
         elif line.key == "capacity":
             cells = []
             for pl, place in enumerate(p.places):
                 for s in range(p.S):
-                    cells.append(f"=MAX(0,SUMPRODUCT(--({lay.col_range(lay.c_place)}={pl + 1}),{lay.occ_col(s)})"
-                                 f"-{place.capacity})")
+                    cells.append(Formula(f"=MAX(0,SUMPRODUCT(--({lay.col_range(lay.c_place)}={pl + 1}),"
+                                         f"{lay.occ_col(s)})-{place.capacity})"))
             count_cols.append(cells)
             count_head.append("capacity")
-            amount_of[k] = f"=SUM(${L(c)}${FIRST}:${L(c)}${FIRST + len(cells) - 1})"
+            amount_of[k] = Formula(f"=SUM(${L(c)}${FIRST}:${L(c)}${FIRST + len(cells) - 1})")
             c += 1
         elif isinstance(line.key, int) and isinstance(p.rules[line.key].rule.formula, Count):
             atom: Count = p.rules[line.key].rule.formula
@@ -179,7 +180,7 @@ def live_status_blocks(ev, rows: list[list[Any]], blocks: list[Block]) -> list[B
                 continue
             count_cols.append(cells)
             count_head.append(f"rule {k + 1}")
-            amount_of[k] = f"=SUM(${L(c)}${FIRST}:${L(c)}${FIRST + len(cells) - 1})"
+            amount_of[k] = Formula(f"=SUM(${L(c)}${FIRST}:${L(c)}${FIRST + len(cells) - 1})")
             c += 1
     # the status table's live cells (Amount F, Status E, Cost G)
     for k, _line in enumerate(ev.lines):
@@ -187,8 +188,8 @@ def live_status_blocks(ev, rows: list[list[Any]], blocks: list[Block]) -> list[B
         row = rows[k + 1]
         if k in amount_of:
             row[5] = amount_of[k]
-            row[4] = f'=IF(F{r}=0,"held","broken")'
-            row[6] = f"=D{r}*F{r}"
+            row[4] = Formula(f'=IF(F{r}=0,"held","broken")')
+            row[6] = Formula(f"=D{r}*F{r}")
         else:
             row[7] = (row[7] + " " if row[7] else "") + f"(Amount {RECOMPUTED})"
     out = list(blocks)
@@ -220,4 +221,4 @@ def _count_cell(lay: _Layout, atom: Count, items: list[int], w) -> str:
         parts.append(f"MAX(0,{atom.lo}-{value})")
     if atom.hi is not None:
         parts.append(f"MAX(0,{value}-{atom.hi})")
-    return "=" + ("+".join(parts) if parts else "0")
+    return Formula("=" + ("+".join(parts) if parts else "0"))

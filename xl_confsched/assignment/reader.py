@@ -21,10 +21,9 @@ Every problem is collected and reported with its cell and what to do.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from typing import Any
 
+from .. import cells as C
 from ..errors import IssueLog
 from ..tables import Table, WorkbookData, is_blank
 from .problem import AT_MOST_ONCE, EXACTLY_ONCE, AssignmentProblem, Column, Item, Place, RuleRow, Slot
@@ -33,9 +32,6 @@ ITEMS, PLACES, SLOTS, PAIRS, RULES, SETTINGS = "Items", "Places", "Slots", "Pair
 SHEETS = (ITEMS, PLACES, SLOTS, PAIRS, RULES, SETTINGS)
 
 DEFAULT_HARD_WEIGHT = 1000.0
-_SPLIT = re.compile(r"\s*[,;]\s*")
-_YES = {"yes", "y", "x", "true", "1", "break"}
-_NO = {"no", "n", "false", "0", "-"}
 
 # reserved headers per sheet (not attributes)
 _ITEM_NAME, _ITEM_LEN = ("name", "item"), ("length", "length (slots)", "slots")
@@ -46,56 +42,39 @@ _SLOT_NAME, _SLOT_TIME, _SLOT_DAY, _SLOT_BREAK = ("name", "slot"), ("time", "sta
 # ----------------------------------------------------------------------------- cells
 
 def text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    return str(value).strip()
+    return C.text(value)
 
 
 def time_text(value: Any) -> str:
-    """A time cell as HH:MM (Excel times, fractions of a day, text)."""
-    if isinstance(value, (dt.datetime, dt.time)):
-        return value.strftime("%H:%M")
-    if isinstance(value, float) and 0 < value < 1:
-        m = round(value * 24 * 60)
-        return f"{m // 60:02d}:{m % 60:02d}"
-    return text(value)
+    """A slot or time cell as HH:MM when it holds a time (Excel time, fraction of a day), else its text."""
+    if isinstance(value, (dt.datetime, dt.time)) or (isinstance(value, float) and 0 < value < 1):
+        try:
+            m = C.time_of_day(value)
+            return f"{m // 60:02d}:{m % 60:02d}"
+        except C.CellError:
+            pass
+    return C.text(value)
 
 
 def number(value: Any) -> float | None:
-    if isinstance(value, bool):
+    try:
+        return C.number(value, blank_value=None)
+    except C.CellError:
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
-            return None
-    return None
 
 
 def flag(value: Any) -> bool | None:
-    if is_blank(value) or value is False:
-        return False
-    if value is True:
-        return True
-    s = text(value).lower()
-    return True if s in _YES else False if s in _NO else None
+    try:
+        return C.flag(value, yes=("break",))
+    except C.CellError:
+        return None
 
 
 def values_of(value: Any) -> frozenset[str]:
-    s = text(value)
-    return frozenset(v.lower() for v in _SPLIT.split(s) if v) if s else frozenset()
+    try:
+        return frozenset(v.lower() for v in C.name_list(value, separators=",;"))
+    except C.CellError:
+        return frozenset({C.text(value).lower()}) if C.text(value) else frozenset()
 
 
 # ----------------------------------------------------------------------------- reader
