@@ -109,6 +109,13 @@ KINDS: list[WorkbookKind] = [
         result_sheets=("Comparison", "Allocation", "Scenario Results", "Run", "Status"),
         models=("ilp",),
     ),
+    WorkbookKind(
+        name="assignment",
+        title="assignment of items to places × slots under rules in words",
+        signature=("Items", "Places", "Slots", "Rules"),
+        module="xl_confsched.assignment.workflow",
+        result_sheets=("Assignment Grid", "Assignment Table", "Rule Status", "Achievement", "Run", "Status"),
+    ),
 ]
 
 
