@@ -98,7 +98,7 @@ KINDS: list[WorkbookKind] = [
         title="talk schedule from an interest survey",
         signature=("Talks", "Venues", "Timeslots", "Survey"),
         module="xl_confsched.talks.workflow",
-        result_sheets=("Talk Grid", "Talk Table", "Talk Conflicts", "Attendee Misses", "Achievement", "Run", "Status"),
+        result_sheets=("Talk Grid", "Programme", "Talk Table", "Talk Conflicts", "Attendee Misses", "Achievement", "Run", "Status"),
         models=("groups", "pairs", "direct"),
     ),
     WorkbookKind(
@@ -106,7 +106,7 @@ KINDS: list[WorkbookKind] = [
         title="personalised schedule from participant profiles",
         signature=("Talks", "Profiles", "Structure"),
         module="xl_confsched.personal.workflow",
-        result_sheets=("Schedule", "Itineraries", "Chairs", "Achievement", "Run", "Status"),
+        result_sheets=("Schedule", "Programme", "Itineraries", "Chairs", "Achievement", "Run", "Status"),
     ),
     WorkbookKind(
         name="budget",
