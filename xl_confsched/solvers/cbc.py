@@ -185,8 +185,14 @@ def solve_cbc(prob: pulp.LpProblem, time_limit: float, seed: int = 0, threads: i
         grace = max(1.0, 0.05 * time_limit)
         watchdog = processes.Watchdog(launched, run, time.monotonic() + time_limit + grace, kill_after, cancel,
                                       heartbeat if progress is not None else None).start()
-        for line in processes.lines_until_exit(launched, on_interrupt=lambda: _interrupted(run, report, watchdog)):
-            handle(line)
+        lines = processes.lines_until_exit(launched, on_interrupt=lambda: _interrupted(run, report, watchdog))
+        while True:  # a Ctrl-C while a line is being handled (or reported) does not end the reading either
+            try:
+                for line in lines:
+                    handle(line)
+                break
+            except KeyboardInterrupt:
+                _interrupted(run, report, watchdog)
         run.exit_code = launched.proc.wait()
         watchdog.close()
         run.seconds = time.perf_counter() - t0
