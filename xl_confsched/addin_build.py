@@ -100,7 +100,8 @@ def ribbon_xml() -> str:
     m = re.search(r'(<menu id="xlcsNewMenu"[^>]*>)(.*?)(</menu>)', xml, re.S)
     if m is None:
         return xml
-    return xml[:m.start(2)] + new_menu_items() + "\n          " + xml[m.end(2):]
+    labels = dict((tag, label) for label, tag in re.findall(r'label="([^"]*)" tag="([^"]*)"', m.group(2)))
+    return xml[:m.start(2)] + new_menu_items(labels) + "\n          " + xml[m.end(2):]
 
 
 def kinds_with_templates() -> list:
@@ -116,10 +117,12 @@ def kinds_with_templates() -> list:
     return out
 
 
-def new_menu_items() -> str:
-    """Two items per kind with a template ("kind|blank", "kind|example" in the tag), a separator between kinds."""
-    from xml.sax.saxutils import quoteattr
+def new_menu_items(labels: dict[str, str] | None = None) -> str:
+    """Two items per kind with a template ("kind|blank", "kind|example" in the tag), a separator between
+    kinds; the label written for that tag in vba/customUI14.xml, else one made from the kind's title."""
+    from xml.sax.saxutils import quoteattr, unescape
 
+    labels = labels or {}
     lines = []
     for i, kind in enumerate(kinds_with_templates()):
         if i:
@@ -127,8 +130,10 @@ def new_menu_items() -> str:
         title = kind.title[:1].upper() + kind.title[1:]
         ident = "".join(w.capitalize() for w in re.findall(r"[A-Za-z0-9]+", kind.name))
         for variant in ("blank", "example"):
-            lines.append(f'<button id="xlcsNew{ident}{variant.capitalize()}" label={quoteattr(f"{title} ({variant})")} '
-                         f'tag="{kind.name}|{variant}" onAction="ConfSched_OnNew"/>')
+            tag = f"{kind.name}|{variant}"
+            label = unescape(labels.get(tag, f"{title} ({variant})"))
+            lines.append(f'<button id="xlcsNew{ident}{variant.capitalize()}" label={quoteattr(label)} '
+                         f'tag="{tag}" onAction="ConfSched_OnNew"/>')
     return "".join("\n            " + line for line in lines)
 
 
