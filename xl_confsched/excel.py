@@ -42,6 +42,7 @@ from .kinds import (SolveSettings, WorkbookKind, detect_kind, expected_table_nam
                     normalise_name, unknown_kind_message)
 from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
 from .tables import Table, WorkbookData, trim_rows
+from .writing import Outputs, live_value
 
 TITLE = "Conference"
 SETTING_PREFIX = "xlcs_"
@@ -274,14 +275,8 @@ def _hex(colour: str) -> str:
 
 
 def _xl_value(v: Any) -> Any:
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        try:
-            v = v.item()
-        except (AttributeError, ValueError):
-            pass
-    if isinstance(v, float) and v != v:
-        return None
-    return v
+    # the inert-text rule of every writer (xl_confsched.writing): only Formula values become formulas
+    return live_value(v)
 
 
 def write_block(sheet: xw.Sheet, block: Block) -> None:
@@ -531,20 +526,22 @@ def solve(book: xw.Book | None = None) -> Report | None:
 
 
 def write_side_files(book: xw.Book, report: Report) -> list[Path]:
-    """The report's side files (CSPLib solution file, .ics calendars) next to a saved workbook."""
+    """The report's side files (CSPLib solution file, .ics calendars) next to a saved workbook,
+    all put in place together through :class:`~xl_confsched.writing.Outputs` (or none of them)."""
     try:
         path = Path(book.fullname)
     except Exception:  # noqa: BLE001 - an engine without a file behind the book
         return []
     if not path.is_absolute() or not path.is_file():
         return []  # an unsaved book (or one not on this disk): nowhere to put them
-    out: list[Path] = []
-    for write in report.side_files:
-        try:
-            out.extend(write(path.with_name(path.stem + "_solved" + path.suffix)))
-        except Exception:  # noqa: BLE001 - a side file never fails the solve
-            continue
-    return out
+    target = path.with_name(path.stem + "_solved" + path.suffix)
+    try:
+        with Outputs() as files:
+            for write in report.side_files:
+                write(target, files)
+            return files.commit()
+    except Exception:  # noqa: BLE001 - a side file never fails the solve (and none was half-written)
+        return []
 
 
 def check(book: xw.Book | None = None) -> Report | None:

@@ -170,10 +170,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     if notes:
         summary += " Could not satisfy everything: " + " ".join(notes)
 
-    def write_sol(out: Path) -> list[Path]:
-        path = Path(out).with_name(Path(out).stem + "_sol.xlsx")
-        write_solution(problem, sched, path, ev)
-        return [path]
+    def write_sol(out: Path, outputs) -> None:
+        write_solution(problem, sched, Path(out).with_name(Path(out).stem + "_sol.xlsx"), ev, outputs=outputs)
 
     data = evaluation_data(ev) | {"status": result.status, "gap": gap, "run": dict(items[:-1])}
     return Report(kind="csplib", sheets=sheets, status=result.status, objective=ev.total, summary=summary,
