@@ -1,4 +1,4 @@
-"""Command line: ``xl-confsched solve|check|clear|new|build-addin``.
+"""Command line: ``xl-confsched solve|check|clear|publish|new|build-addin``.
 
 Every subcommand that reads a workbook dispatches on its kind (``kinds.detect_kind``),
 so the same workflow serves the CSPLib conference template, the talk survey, the
@@ -240,6 +240,31 @@ def cmd_check(args) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args) -> int:
+    """Write the programme of the workbook's schedule as a web page and calendars into a folder."""
+    from .publish.calendars import parse_zone
+    from .publish.files import outputs, write_outputs
+
+    data = _load(args.workbook)
+    kind = _kind_for(data, args.kind)
+    if not kind.publishes:
+        raise InputError([_issue(args.workbook, f"a {kind.title} has no programme of talks to publish.")])
+    prog, zone, extra, warnings = kind.programme(data)
+    if args.time_zone:
+        zone = parse_zone(args.time_zone)
+        if zone is None:
+            raise InputError([_issue("--time-zone", f"cannot read the time zone '{args.time_zone}'. Give an IANA "
+                                                    f"name such as Europe/Brussels, or UTC+2 / GMT-5.")])
+    pub = outputs(prog, zone, extra)
+    out = Path(args.output) if args.output else Path(args.workbook).with_name(Path(args.workbook).stem + "_programme")
+    write_outputs(out, pub.files)
+    for w in warnings + pub.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    n_cal = sum(1 for f in pub.files if f.endswith(".ics"))
+    print(f"Published {len(prog.talks)} talks to {out}: index.html and {n_cal} calendar(s).")
+    return EXIT_OK
+
+
 def cmd_clear(args) -> int:
     data = _load(args.workbook)
     kind = _kind_for(data, args.kind)
@@ -336,6 +361,14 @@ def build_parser() -> argparse.ArgumentParser:
     cl.add_argument("-o", "--output")
     cl.add_argument("--kind", choices=kinds)
     cl.set_defaults(func=cmd_clear)
+
+    pb = sub.add_parser("publish", help="write the programme as a web page (index.html) and .ics calendars")
+    pb.add_argument("workbook")
+    pb.add_argument("-o", "--output", help="folder to write (default: <name>_programme next to the workbook)")
+    pb.add_argument("--kind", choices=kinds)
+    pb.add_argument("--time-zone", help="the conference's time zone for the calendars (e.g. Europe/Brussels, "
+                                        "UTC+2), when the workbook does not say")
+    pb.set_defaults(func=cmd_publish)
 
     n = sub.add_parser("new", help="write a blank or example workbook")
     n.add_argument("output")

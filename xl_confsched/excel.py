@@ -319,6 +319,27 @@ def write_block(sheet: xw.Sheet, block: Block) -> None:
             f, fill_color=_hex(colour)))
 
 
+def _apply_layout(sheet: xw.Sheet, sheet_report: SheetReport) -> None:
+    """The same widths, wrapping, row heights, merges and cell fills as the file writer (report.sheet_layout)."""
+    from .sheet_layout import block_origin, sheet_layout
+
+    lay = sheet_layout(sheet_report)
+    for block in sheet_report.blocks:
+        r0, c0 = block_origin(block)
+        for (i, j), colour in block.fills.items():
+            _try(lambda i=i, j=j, colour=colour: setattr(sheet.range((r0 + i, c0 + j)), "color", _hex(colour)))
+        for (i, j) in block.bold:
+            _try(lambda i=i, j=j: setattr(sheet.range((r0 + i, c0 + j)).font, "bold", True))
+    for col, w in lay.widths.items():
+        _try(lambda col=col, w=w: setattr(sheet.range((1, col)), "column_width", w))
+    for (r, col) in lay.wrapped:
+        _try(lambda r=r, col=col: setattr(sheet.range((r, col)), "wrap_text", True))
+    for rng in lay.merges:
+        _try(lambda rng=rng: sheet.range(rng).merge())
+    for r, h in lay.heights.items():
+        _try(lambda r=r, h=h: setattr(sheet.range((r, 1)), "row_height", h))
+
+
 def _try(fn: Callable[[], Any]) -> None:
     """Formatting is best effort: an engine that lacks one feature still gets the values."""
     try:
@@ -354,6 +375,7 @@ def _fill_sheet(sheet: xw.Sheet, sheet_report: SheetReport) -> xw.Sheet:
     """Write a report's blocks, charts and frozen panes into an empty sheet."""
     for block in sheet_report.blocks:
         write_block(sheet, block)
+    _apply_layout(sheet, sheet_report)
     for chart in sheet_report.charts:
         _write_chart(sheet, chart)
     if sheet_report.freeze:

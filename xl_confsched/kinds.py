@@ -65,6 +65,15 @@ class WorkbookKind:
             add_warnings(report, notices)
         return report
 
+    @property
+    def publishes(self) -> bool:
+        """The kind schedules talks: it has a programme to publish (web page, calendars)."""
+        return hasattr(self._mod(), "programme")
+
+    def programme(self, data: WorkbookData):
+        """(Programme, calendar zone or None, extra calendar groups, warnings) of the schedule the workbook holds."""
+        return self._mod().programme(data)
+
 
 KINDS: list[WorkbookKind] = [
     WorkbookKind(
@@ -72,7 +81,7 @@ KINDS: list[WorkbookKind] = [
         title="conference schedule (CSPLib template)",
         signature=("submissions", "tracks", "sessions", "rooms", "parameters"),
         module="xl_confsched.csplib.workflow",
-        result_sheets=("Schedule", "Live checks", "Violations", "Achievement", "Run", "Status"),
+        result_sheets=("Schedule", "Programme", "Live checks", "Violations", "Achievement", "Run", "Status"),
         models=("full", "exact", "extended"),
         options=("fix", "from", "max_changes", "hard_rules", "work", "solution"),
     ),
@@ -99,6 +108,13 @@ KINDS: list[WorkbookKind] = [
         # "Scenarios" is an input sheet of this kind, so the scenario results get their own name
         result_sheets=("Comparison", "Allocation", "Scenario Results", "Run", "Status"),
         models=("ilp",),
+    ),
+    WorkbookKind(
+        name="assignment",
+        title="assignment of items to places × slots under rules in words",
+        signature=("Items", "Places", "Slots", "Rules"),
+        module="xl_confsched.assignment.workflow",
+        result_sheets=("Assignment Grid", "Assignment Table", "Rule Status", "Achievement", "Run", "Status"),
     ),
 ]
 
@@ -156,4 +172,5 @@ def expected_table_names() -> list[str]:
         except Exception:  # noqa: BLE001 - kind not written yet / optional
             continue
         names.extend(s for s in getattr(reader, "SHEETS", []) if isinstance(s, str))
+        names.extend(s for s in getattr(reader, "OPTIONAL_SHEETS", []) if isinstance(s, str))
     return list(dict.fromkeys(names))

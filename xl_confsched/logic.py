@@ -55,7 +55,7 @@ import pulp
 __all__ = [
     "BoolVar", "Problem", "NonBinaryOperandError", "LogicModelError",
     "negate", "logical_and", "logical_or", "logical_xor", "implies", "iff",
-    "all_of", "any_of", "at_most", "at_least", "exactly", "require", "forbid",
+    "all_of", "any_of", "at_most", "at_least", "exactly", "require", "forbid", "boolean",
 ]
 
 
@@ -387,3 +387,21 @@ def forbid(x, *, model: pulp.LpProblem | None = None, name: str | None = None) -
     e = _as_binary_expr(x)
     m = _find_model([x], model)
     m.addConstraint(e == 0, name or _constraint_name(m, "forbid"))
+
+
+def boolean(expr, *, model: pulp.LpProblem, name: str | None = None) -> BoolVar:
+    """A :class:`BoolVar` equal to a linear expression that the model's other constraints keep
+    in {0, 1} (e.g. the sum of the alternatives of an assignment that is made at most once).
+
+    The caller vouches for the 0/1 range; this adds one equality row.  Constants 0 / 1 and
+    single binary variables are accepted too (see :func:`adopt`).
+    """
+    if isinstance(expr, (bool, int, float)):
+        if expr not in (0, 1):
+            raise NonBinaryOperandError(f"{expr!r} is not 0 or 1")
+        z = _fresh(model, "bool")
+        model.addConstraint(z == int(expr), name or _constraint_name(model, "bool"))
+        return z
+    z = _fresh(model, "bool")
+    model.addConstraint(z - expr == 0, name or _constraint_name(model, "bool"))
+    return z

@@ -58,6 +58,40 @@ class Block:
     conditional: list[tuple[str, str, str]] = field(default_factory=list)
     column_widths: dict[int, float] = field(default_factory=dict)
     input_columns: set[int] = field(default_factory=set)
+    # presentation (both writers; widths, wrapping and row heights are completed by sheet_layout)
+    wrap: set[int] = field(default_factory=set)  # columns whose data cells always wrap
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) in the block -> hex colour
+    bold: set[tuple[int, int]] = field(default_factory=set)  # (row, col) in the block, besides the header
+    row_heights: dict[int, float] = field(default_factory=dict)  # row in the block -> points
+    borders: bool = False  # thin borders round every cell of the block
+    align_top: bool = False  # data cells aligned to the top (wrapped text reads from the top)
+    validations: list["Validation"] = field(default_factory=list)
+    span: int = 0  # > 0: each row is one text, merged across this many columns and wrapped (notes, sentences)
+    merge_rows: set[int] = field(default_factory=set)  # rows of the block whose first cell spans the block's width
+
+
+@dataclass
+class Validation:
+    """A drop-down list on column ``column`` of a block's data rows (and ``spare_rows`` rows below).
+
+    ``source`` is a range formula such as ``"'Live checks'!$A$40:$A$43"`` or a quoted
+    list ``'"a,b,c"'``.
+    """
+
+    column: int
+    source: str
+    prompt: str = ""
+    spare_rows: int = 0
+
+
+@dataclass
+class PrintSetup:
+    """Page set-up of a sheet: orientation, fit to page width, repeated rows, page breaks."""
+
+    landscape: bool = True
+    fit_width: bool = True
+    title_rows: str | None = None  # e.g. "1:2", repeated at the top of every page
+    breaks_before: list[int] = field(default_factory=list)  # 1-based sheet rows that start a new page
 
 
 @dataclass
@@ -77,6 +111,7 @@ class SheetReport:
     blocks: list[Block] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     freeze: str | None = None
+    print_setup: PrintSetup | None = None
 
 
 @dataclass
@@ -187,32 +222,45 @@ def write_result_files(source: str | Path, report: Report, out: str | Path,
 
 def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
     from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.table import Table as XLTable, TableStyleInfo
 
+    from .sheet_layout import block_origin, default_number_format, sheet_layout
+
     ws = wb.create_sheet(sheet.name)
+    lay = sheet_layout(sheet)
     bold = Font(bold=True)
     title_font = Font(bold=True, size=12)
     input_fill = PatternFill("solid", fgColor="FFF2CC")
+    thin = Side(style="thin", color="A6A6A6")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for block in sheet.blocks:
-        col_letter, row0 = coordinate_from_string(block.anchor)
-        col0 = column_index_from_string(col_letter)
+        row0, col0 = block_origin(block)
         if block.title:
             c = put_cell(ws, max(1, row0 - 1), col0, block.title)
             c.font = title_font
         for i, row in enumerate(block.rows):
             for j, v in enumerate(row):
                 c = put_cell(ws, row0 + i, col0 + j, v)
-                if block.header and i == 0:
+                head = block.header and i == 0
+                if head or (i, j) in block.bold:
                     c.font = bold
-                elif j in block.number_formats:
-                    c.number_format = block.number_formats[j]
+                if not head:
+                    fmt = block.number_formats.get(j) or default_number_format(c.value)
+                    if fmt:
+                        c.number_format = fmt
                 if i > 0 and j in block.input_columns:
                     c.fill = input_fill
-        for j, w in block.column_widths.items():
-            ws.column_dimensions[get_column_letter(col0 + j)].width = w
+                if (i, j) in block.fills:
+                    c.fill = PatternFill("solid", fgColor=block.fills[(i, j)])
+                if block.borders:
+                    c.border = box
+                wrapped = (row0 + i, col0 + j) in lay.wrapped
+                if wrapped or head or (block.align_top and not head):
+                    c.alignment = Alignment(wrap_text=wrapped or None, vertical="top" if (
+                        block.align_top or head) else None)
         if block.table_name and len(block.rows) >= 2:
             ref = f"{block.anchor}:{get_column_letter(col0 + len(block.rows[0]) - 1)}{row0 + len(block.rows) - 1}"
             t = XLTable(displayName=block.table_name, ref=ref)
@@ -221,10 +269,49 @@ def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
         for rng, formula, colour in block.conditional:
             ws.conditional_formatting.add(
                 rng, FormulaRule(formula=[formula], fill=PatternFill("solid", fgColor=colour, bgColor=colour)))
+        for val in block.validations:
+            first = row0 + (1 if block.header else 0)
+            last = row0 + len(block.rows) - 1 + val.spare_rows
+            letter = get_column_letter(col0 + val.column)
+            dv = DataValidation(type="list", formula1=val.source, allow_blank=True, showDropDown=False,
+                                showErrorMessage=False, prompt=val.prompt or None,
+                                showInputMessage=bool(val.prompt))
+            dv.add(f"{letter}{first}:{letter}{max(first, last)}")
+            ws.add_data_validation(dv)
+    for (r, col) in lay.wrapped:  # titles merged or wrapped by the layout
+        c = ws.cell(row=r, column=col)
+        if not c.alignment.wrap_text:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    for rng in lay.merges:
+        ws.merge_cells(rng)
+    for col, w in lay.widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = w
+    for r, h in lay.heights.items():
+        ws.row_dimensions[r].height = h
     for chart in sheet.charts:
         _add_chart(ws, chart)
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
+    if sheet.print_setup:
+        _print_setup(ws, sheet.print_setup)
+
+
+def _print_setup(ws, ps: PrintSetup) -> None:
+    from openpyxl.worksheet.pagebreak import Break, RowBreak
+
+    ws.page_setup.orientation = "landscape" if ps.landscape else "portrait"
+    if ps.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    if ps.title_rows:
+        ws.print_title_rows = ps.title_rows
+    if ps.breaks_before:
+        ws.row_breaks = RowBreak()
+        for r in ps.breaks_before:
+            if r > 1:
+                ws.row_breaks.append(Break(id=r - 1))
+    ws.print_options.gridLines = False
 
 
 def _add_chart(ws, chart: Chart) -> None:

@@ -58,8 +58,9 @@ class _Layout:
     def __init__(self, problem: Problem):
         p = problem
         self.N, self.S, self.R, self.K = p.N, p.S, p.R, p.T
-        # term totals
-        self.terms_row = 3  # header; terms below
+        # plain-words notes at the top (rows 2..), then the term totals
+        self.notes_row = 2
+        self.terms_row = self.notes_row + len(NOTES) + 2  # header; terms below
         self.total_row = self.terms_row + len(TERMS) + 1
         # per submission
         self.sub_row = self.total_row + 4  # header
@@ -106,6 +107,25 @@ class _Layout:
         return _rng(1 + j, self.sub_first, 1 + j, self.sub_last)
 
 
+NOTES = [
+    "These formulas re-score the Schedule sheet's Assignments table as you edit its Session, Room and Time slot "
+    "columns (plain Excel formulas: no Python needed).",
+    "They do NOT see edits of the input sheets — submissions (presenters, attendees, co-presenters, tracks, "
+    "orders, time zones), tracks and chairs, sessions, rooms, penalties and weights — until you click Check: the "
+    "data they use was copied from the inputs at the last Solve or Check (at the bottom of this sheet).",
+    None,  # the double-booking line (a formula)
+    "Conference ▸ Check scores the schedule with the full evaluator and rewrites the Schedule, Programme and this "
+    "sheet from the Assignments table.",
+]
+
+
+def list_ranges(problem: Problem) -> tuple[str, str]:
+    """Absolute ranges (on this sheet) of the session and room name lists, for drop-downs."""
+    lay = _Layout(problem)
+    return (_rng(1, lay.d_sessions, 1, lay.d_sessions + problem.S - 1),
+            _rng(1, lay.d_rooms, 1, lay.d_rooms + problem.R - 1))
+
+
 # per-submission columns (0-based)
 REF, TRACK, TROW, SESS, ROOM, SLOT, SLOTS, S_IX, R_IX, ON, KEY, EARLY, GRIDK, OWNK = range(14)
 F_MISPLACED, F_OVERLAP, F_PASTEND, F_PC, F_PCT, F_AC, F_ACT, F_TZ, F_SS, F_SP, POS, ORDER, F_ORD, F_UNSCHED = range(14, 28)
@@ -147,6 +167,8 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
 
     c = lay.col
     ON_, SESSIX, ROOMIX, SLOT_, SLOTS_ = c(ON), c(S_IX), c(R_IX), c(SLOT), c(SLOTS)
+    # sessions with the same name? impossible (the reader rejects them); a talk in a slot beyond the session is
+    # flagged "Runs past session end"
 
     # ---------------------------------------------------------------- per submission
     sub_rows: list[list[Any]] = [list(SUB_HEADER)]
@@ -172,8 +194,10 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
         vals[R_IX] = Formula(f"=IFERROR(MATCH({x[ROOM]},{rooms},0),0)")
         vals[ON] = Formula(f"=IF(AND({x[S_IX]}>0,{x[R_IX]}>0,{x[SLOT]}>=1),1,0)")
         vals[KEY] = Formula(f"={on}*({x[S_IX]}*1000000+{x[R_IX]}*1000+{x[SLOT]})")
-        vals[EARLY] = (Formula(f"=IF({on}=0,0,IF(SUMPRODUCT({ON_}*{same_session}*({ROOMIX}={x[R_IX]})"
-                       f"*({SLOT_}<{x[SLOT]}))=0,1,0))"))
+        # the earliest talk of its (session, room): ties (a double-booked first slot) go to the upper table row,
+        # so a room always holds exactly one track, never the sum of two tracks' numbers
+        vals[EARLY] = Formula(f"=IF({on}=0,0,IF(SUMPRODUCT({ON_}*{same_session}*({ROOMIX}={x[R_IX]})"
+                              f"*(({SLOT_}<{x[SLOT]})+({SLOT_}={x[SLOT]})*({c(TROW)}<{x[TROW]})))=0,1,0))")
         vals[GRIDK] = Formula(f"=IF({on}=0,0,INDEX({GRID},{x[S_IX]},{x[R_IX]}))")
         vals[OWNK] = sub.track + 1
         vals[F_MISPLACED] = Formula(f"=IF({on}=0,0,IF({x[GRIDK]}<>{x[OWNK]},1,0))")
@@ -298,11 +322,22 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
     data_rows = _data_rows(p, lay)
 
     sub_first, sub_last = lay.sub_first, lay.sub_last
+    ov_col = c(F_OVERLAP)
+    past_col = c(F_PASTEND)
+    double = Formula(f'=IF(SUMPRODUCT(({ov_col}>0)*1)+SUMPRODUCT(({past_col}>0)*1)=0,"No time slot holds two talks and '
+              f'no talk runs past the end of its session.",IF(SUMPRODUCT(({ov_col}>0)*1)>0,'
+              f'SUMPRODUCT(({ov_col}>0)*1)&" talks share a time slot with another talk (a double-booked slot: '
+              f'see the column Overlaps another talk below). ","")&IF(SUMPRODUCT(({past_col}>0)*1)>0,'
+              f'SUMPRODUCT(({past_col}>0)*1)&" talks run past the end of their session. ","")&"Move them: '
+              f'until then the totals below are not a valid score, and Check will refuse the table.")')
+    note_rows = [[double if n is None else n] for n in NOTES]
     flag_cf = [(f"{L(1 + j)}{sub_first}:{L(1 + j)}{sub_last}", f"{L(1 + j)}{sub_first}<>0", FLAG_FILL)
                for j in FLAG_COLS]
     blocks = [
-        Block(anchor=f"A{lay.terms_row}", rows=term_rows,
-              title="Live checks: these formulas re-score the Schedule sheet's Assignments table as you edit it",
+        Block(anchor=f"A{lay.notes_row}", rows=note_rows, header=False, span=6,
+              title="Live checks: the schedule re-scored as you edit it",
+              conditional=[(f"A{lay.notes_row + 2}", f'LEFT($A${lay.notes_row + 2},2)<>"No"', FLAG_FILL)]),
+        Block(anchor=f"A{lay.terms_row}", rows=term_rows, title="Objective, term by term",
               column_widths={0: 36, 1: 8, 2: 13, 3: 13, 4: 18, 5: 50},
               conditional=[(f"D{lay.terms_row + 1}:D{lay.total_row - 1}",
                             f"AND(ISNUMBER(D{lay.terms_row + 1}),D{lay.terms_row + 1}<>0)", PENALTY_FILL)]),

@@ -33,6 +33,14 @@ from .terms import TERMS
 SHEETS = ["submissions", "tracks", "sessions", "rooms", "parameters", "tracks_sessions|penalty",
           "tracks_rooms|penalty", "similar tracks", "sessions_rooms|penalty"]
 
+# optional sheet with the descriptive columns, keyed by Reference (instead of, or besides, the submissions sheet)
+DETAILS_SHEET = "submission details"
+OPTIONAL_SHEETS = [DETAILS_SHEET]
+# optional descriptive columns: header (lower case) -> Submission field
+DESCRIPTIVE = {"title": "title", "authors": "authors", "author": "authors", "abstract": "abstract",
+               "type": "type", "url": "url", "link": "url"}
+DESCRIPTIVE_NAMES = "Title, Authors, Abstract, Type, URL"
+
 _TZ_RE = re.compile(r"^GMT([+-])(0|[1-9]|1[0-2])$")
 
 
@@ -117,6 +125,8 @@ class _Reader:
     def __init__(self, data: WorkbookData):
         self.data = data
         self.log = IssueLog()
+        self._track_rows: list[tuple[int, str]] = []
+        self._detail_cells: dict[str, dict[str, str]] = {}  # ref -> field -> cell, for messages
 
     # helpers ---------------------------------------------------------------
     def sheet(self, name: str) -> Table | None:
@@ -214,6 +224,8 @@ class _Reader:
         k_idx = {t.name: i for i, t in enumerate(tracks)}
         subs = self.read_submissions(tables["submissions"], s_idx, r_idx, k_idx, sessions) \
             if tables["submissions"] else None
+        if subs is not None and self.data.get(DETAILS_SHEET) is not None:
+            subs = self.read_details(self.data.get(DETAILS_SHEET), subs)
         ts = self.read_matrix(tables["tracks_sessions|penalty"], k_idx, s_idx, "track", "session")
         tr = self.read_matrix(tables["tracks_rooms|penalty"], k_idx, r_idx, "track", "room")
         sr = self.read_matrix(tables["sessions_rooms|penalty"], s_idx, r_idx, "session", "room")
@@ -307,9 +319,12 @@ class _Reader:
         for j, label in ((1, "Track"), (4, "Time Zone")):
             self.expect_header(t, j, label)
         header = [text(v) for v in t.header()]
-        # penalty columns: session and room names, matched by label
+        # penalty columns: session and room names, matched by label; then the optional descriptive
+        # columns (Title, Authors, ...) by their header, anywhere from column H on
         s_cols: dict[int, int] = {}
         r_cols: dict[int, int] = {}
+        d_cols: dict[int, str] = {}
+        unknown: list[int] = []
         for j in range(7, len(header)):
             label = header[j]
             if not label:
@@ -323,15 +338,29 @@ class _Reader:
             elif s_hit is not None or r_hit is not None:
                 self.log.error(t.ref(0, j), f"duplicate penalty column '{label}'. Keep one column per session "
                                             f"and per room.")
+            elif label.lower() in DESCRIPTIVE and DESCRIPTIVE[label.lower()] not in d_cols.values():
+                d_cols[j] = DESCRIPTIVE[label.lower()]
+            elif label.lower() in DESCRIPTIVE:
+                self.log.error(t.ref(0, j), f"a second '{label}' column. Keep one {label} column.")
             else:
-                self.log.error(t.ref(0, j), f"'{label}' is neither a session nor a room. Penalty columns from H "
-                                            f"on must be headed by the session names, then the room names.")
+                unknown.append(j)
         missing = [s.name for s in sessions if s_idx[s.name] not in s_cols.values()] + \
                   [r for r in r_idx if r_idx[r] not in r_cols.values()]
-        if missing:
-            self.log.error(t.ref(0, max(7, len(header))),
-                           f"missing penalty column(s) for {', '.join(missing)}. Add one column per session "
-                           f"and per room from column H on (empty cells mean no penalty).")
+        for j in unknown:
+            if missing:
+                self.log.error(t.ref(0, j), f"'{header[j]}' is neither a session nor a room. Penalty columns from "
+                                            f"H on must be headed by the session names, then the room names; "
+                                            f"optional columns may be headed {DESCRIPTIVE_NAMES}.")
+            else:
+                self.log.warn(t.ref(0, j), f"the column '{header[j]}' is not used (it is not a session, a room or "
+                                           f"one of the optional columns {DESCRIPTIVE_NAMES}).")
+        last_penalty = max(list(s_cols) + list(r_cols), default=6)
+        early = [j for j in d_cols if j < last_penalty]
+        if early:
+            self.log.warn(t.ref(0, early[0]), f"the column '{header[early[0]]}' stands among the penalty columns. "
+                                              f"It is read here, but the CSPLib checker reads the penalty columns "
+                                              f"by position: move the descriptive columns after the last room "
+                                              f"column.")
         max_slots = max((s.slots for s in sessions), default=0)
         out: list[Submission] = []
         seen: dict[str, str] = {}
@@ -401,11 +430,57 @@ class _Reader:
                         target[idx] = as_number(v)
             if k is None:
                 continue
+            details = {f: text(t.value(i, j)) or None for j, f in d_cols.items()}
             out.append(Submission(ref=ref, track=k, required_slots=req, order=order, timezone=tz or 0,
                                   presenters=people[5], attendees=people[6],
-                                  session_penalty=sp, room_penalty=rp))
+                                  session_penalty=sp, room_penalty=rp, **details))
+            self._detail_cells[ref] = {f: t.ref(i, j) for j, f in d_cols.items() if details.get(f)}
         if not seen:
             self.log.error(t.ref(1, 0), "no submissions. List the submissions from row 2 down.")
+        return out
+
+    def read_details(self, t: Table, subs: list[Submission]) -> list[Submission]:
+        """The optional sheet of descriptive columns keyed by Reference; fills what the submissions sheet leaves empty."""
+        header = [text(v) for v in t.header()]
+        if not header or header[0].lower() != "reference":
+            self.log.error(t.ref(0, 0), f"the sheet '{t.sheet}' must start with a 'Reference' column, then any of "
+                                        f"{DESCRIPTIVE_NAMES}. Put the header 'Reference' here.")
+            return subs
+        cols: dict[int, str] = {}
+        for j, label in enumerate(header[1:], start=1):
+            if not label:
+                continue
+            field_ = DESCRIPTIVE.get(label.lower())
+            if field_ is None or field_ in cols.values():
+                self.log.warn(t.ref(0, j), f"the column '{label}' is not used (the optional columns are "
+                                           f"{DESCRIPTIVE_NAMES}, once each).")
+                continue
+            cols[j] = field_
+        by_ref = {s.ref: n for n, s in enumerate(subs)}
+        out = list(subs)
+        for i, _row in t.data_rows():
+            ref = text(t.value(i, 0))
+            if not ref:
+                continue
+            n = by_ref.get(ref)
+            if n is None:
+                self.log.error(t.ref(i, 0), f"'{ref}' is not a submission reference. Use a reference from the "
+                                            f"submissions sheet, or delete the row.")
+                continue
+            update = {}
+            for j, f in cols.items():
+                v = text(t.value(i, j))
+                if not v:
+                    continue
+                have = getattr(out[n], f)
+                if have and have != v:
+                    self.log.warn(t.ref(i, j), f"{ref}: the {f} here differs from the one on the submissions sheet "
+                                               f"({self._detail_cells.get(ref, {}).get(f, 'submissions')}); the "
+                                               f"submissions sheet's is used.")
+                    continue
+                update[f] = v
+            if update:
+                out[n] = out[n].model_copy(update=update)
         return out
 
     def read_matrix(self, t: Table | None, rows_idx: dict[str, int], cols_idx: dict[str, int],
@@ -561,7 +636,6 @@ class _Reader:
 def read_problem_with_warnings(data: WorkbookData):
     """(problem, warnings); raises InputError with every error found."""
     r = _Reader(data)
-    r._track_rows = []
     problem = r.read()
     r.log.raise_if_errors()
     assert problem is not None
