@@ -198,3 +198,21 @@ def test_progress_words():
     assert jobs.ascii_line("best so far 1,234 (freed rooms ×3) — bound ≥ 5…") == \
         "best so far 1,234 (freed rooms x3) - bound >= 5..."
     assert len(jobs.ascii_line("x" * 500)) <= 230
+
+
+def test_polling_through_python_collects_when_finished(remote_license, tmp_path):
+    """For front ends that poll through Python (the add-in reads the files itself)."""
+    book, before = open_remote(BUDGET_EXAMPLE, {"xlcs_time_limit": '="10"'})
+    job = excel.start_solve(str(tmp_path / "job"), book)
+    states = []
+    t0 = time.time()
+    while time.time() - t0 < 120:
+        states.append(excel.poll_job(str(job), book))
+        if states[-1] in ("done", "failed", "gone"):
+            break
+        time.sleep(0.3)
+    assert states[-1] == "done", states
+    assert not job.exists()  # collected by the last poll
+    out = replay(book, before)
+    assert "Allocation" in out.added or "Comparison" in out.added
+    assert out.alerts[-1].startswith("Solve finished")
