@@ -175,7 +175,7 @@ def start(job_dir: str | Path, data: WorkbookData, kind: str, settings: SolveSet
     _put_text(job / PROGRESS, ascii_line(f"{verb} the {k.title}: starting..."))
     with open(job / LOG, "wb") as log:
         subprocess.Popen([python or sys.executable, "-m", "xl_confsched.jobs", str(job)], stdin=subprocess.DEVNULL,
-                         stdout=log, stderr=subprocess.STDOUT, cwd=str(job), **_detached())
+                         stdout=log, stderr=subprocess.STDOUT, cwd=str(job.parent), **_detached())
     return job
 
 
@@ -262,7 +262,13 @@ def _read_text_utf8(path: Path) -> str:
 
 
 def remove(job_dir: str | Path) -> None:
-    shutil.rmtree(Path(job_dir), ignore_errors=True)
+    """Remove a collected job (on Windows the worker may hold its log open for a moment longer)."""
+    job = Path(job_dir)
+    for _ in range(20):
+        shutil.rmtree(job, ignore_errors=True)
+        if not job.exists():
+            return
+        time.sleep(0.1)
 
 
 def remove_stale(root: str | Path, older_than_days: float = KEEP_DAYS) -> list[Path]:
