@@ -50,12 +50,16 @@ def display_text(v: Any, number_format: str | None = None) -> str:
         return ""
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M")
-    if isinstance(v, dt.date):
-        return v.isoformat() if not number_format or "d" in number_format.lower() else v.isoformat()
-    if isinstance(v, dt.time):
-        return v.strftime("%H:%M")
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        fmt = (number_format or default_number_format(v) or "").lower()
+        has_date = "y" in fmt or "d" in fmt
+        has_time = "h" in fmt
+        parts = []
+        if has_date and isinstance(v, (dt.datetime, dt.date)):
+            parts.append(v.strftime("%Y-%m-%d") if "yyyy" in fmt else v.strftime("%m/%d/%y"))
+        if has_time and isinstance(v, (dt.datetime, dt.time)):
+            parts.append(v.strftime("%H:%M:%S" if "ss" in fmt else "%H:%M"))
+        return " ".join(parts) or str(v)
     if isinstance(v, (int, float)):
         fmt = number_format or ""
         if "%" in fmt:
@@ -118,7 +122,7 @@ def block_origin(block: "Block") -> tuple[int, int]:
 def _cell_format(block: "Block", i: int, j: int, v: Any) -> str | None:
     if block.header and i == 0:
         return None
-    return block.number_formats.get(j) or default_number_format(v)
+    return getattr(block, "cell_formats", {}).get((i, j)) or block.number_formats.get(j) or default_number_format(v)
 
 
 def sheet_layout(sheet: "SheetReport") -> SheetLayout:
@@ -201,3 +205,18 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
         if n > 1:
             lay.heights[r] = max(lay.heights.get(r, 0.0), min(409.0, n * LINE_HEIGHT + 2))
     return lay
+
+
+def item_rows(info: dict[str, Any]) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
+    """("Item", "Value") rows of a Run-style sheet, with percentages written as text ("23.1%") turned into
+    numbers with a percent format, so no number is stored as text."""
+    rows: list[list[Any]] = [["Item", "Value"]]
+    formats: dict[tuple[int, int], str] = {}
+    for k, v in info.items():
+        if isinstance(v, str) and re.fullmatch(r"\s*[-+]?\d[\d,]*(\.\d+)?\s*%\s*", v):
+            num = v.strip()[:-1].replace(",", "")
+            decimals = len(num.split(".")[1]) if "." in num else 0
+            v = float(num) / 100
+            formats[(len(rows), 1)] = "0" + ("." + "0" * decimals if decimals else "") + "%"
+        rows.append([k, v])
+    return rows, formats
