@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MIN_WIDTH = 6.0
 MAX_AUTO_WIDTH = 60.0
 LINE_HEIGHT = 15.0  # points per line of the default 11-pt font
+READABLE_LINE = 110.0  # a long sentence is merged over empty cells up to about this width, then wrapped
 PADDING = 2.0
 
 _HYPERLINK = re.compile(r'^=HYPERLINK\(".*?"\s*[,;]\s*"(.*)"\)$', re.S)
@@ -158,6 +159,40 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
         w = explicit.get(col, max(MIN_WIDTH, auto.get(col, MIN_WIDTH)))
         lay.widths[col] = round(max(w, must_fit.get(col, 0.0)), 1)
     # 2. wrapping and row heights
+    occupied = _occupied(sheet)
+
+    def free_right(r: int, col: int, limit: int = 20) -> list[int]:
+        """Columns right of ``col`` on row ``r`` that hold nothing (consecutive, at most ``limit``)."""
+        out = []
+        for c in range(col + 1, col + 1 + limit):
+            if (r, c) in occupied:
+                break
+            out.append(c)
+        return out
+
+    def run_on_or_merge(r: int, col: int, tw: float, own: float, bold: bool, size: float = 1.0) -> bool:
+        """A text wider than its cell with empty cells to its right: let it run on when it fits there, else
+        merge it over them (up to a readable line) and wrap. False when there is no free cell to the right."""
+        free = free_right(r, col)
+        if not free:
+            return False
+        widths = [lay.widths.get(c, 8.43) for c in free]
+        if tw <= own + sum(widths) - 1:
+            return True  # shown whole, running on into the empty cells (as Excel does)
+        total, last = own, col
+        for c, w in zip(free, widths):
+            if total >= min(tw, READABLE_LINE):
+                break
+            total += w
+            last = c
+        if last > col:
+            lay.merges.append(f"{get_column_letter(col)}{r}:{get_column_letter(last)}{r}")
+            occupied.update((r, c) for c in range(col + 1, last + 1))
+        lay.wrapped.add((r, col))
+        lines[r] = max(lines.get(r, 1), lines_needed(text_of[(r, col)], total / size, bold))
+        return True
+
+    text_of: dict[tuple[int, int], str] = {}
     lines: dict[int, int] = {}
     for block in sheet.blocks:
         r0, c0 = block_origin(block)
@@ -166,9 +201,10 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
             tr = max(1, r0 - 1)
             span = sum(lay.widths.get(c0 + j, 8.43) for j in range(max(1, width)))
             tw = text_width(block.title, True) * 12 / 11  # titles are 12 pt
-            if tw > span - 1 and width > 1:
-                lay.merges.append(f"{get_column_letter(c0)}{tr}:{get_column_letter(c0 + width - 1)}{tr}")
-            if tw > span - 1:
+            text_of[(tr, c0)] = block.title
+            if tw > span - 1 and not run_on_or_merge(tr, c0, tw, lay.widths.get(c0, 8.43), True, 12 / 11):
+                if width > 1:
+                    lay.merges.append(f"{get_column_letter(c0)}{tr}:{get_column_letter(c0 + width - 1)}{tr}")
                 lay.wrapped.add((tr, c0))
                 lines[tr] = max(lines.get(tr, 1), lines_needed(block.title, span * 11 / 12, True))
         span = getattr(block, "span", 0)
@@ -195,6 +231,10 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
                 col = c0 + j
                 w = lay.widths.get(col, 8.43)
                 wrap_all = j in getattr(block, "wrap", set()) and not head
+                if not wrap_all and not head and "\n" not in v and text_width(v) > w - 1:
+                    text_of[(r0 + i, col)] = v
+                    if run_on_or_merge(r0 + i, col, text_width(v), w, (i, j) in block.bold):
+                        continue
                 if wrap_all or text_width(v, head) > w - 1 or "\n" in v:
                     lay.wrapped.add((r0 + i, col))
                     n = lines_needed(v, w, head)
@@ -205,6 +245,30 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
         if n > 1:
             lay.heights[r] = max(lay.heights.get(r, 0.0), min(409.0, n * LINE_HEIGHT + 2))
     return lay
+
+
+def _occupied(sheet: "SheetReport") -> set[tuple[int, int]]:
+    """Every (row, col) that holds something: values, titles, merged sentences and bands."""
+    out: set[tuple[int, int]] = set()
+    for block in sheet.blocks:
+        r0, c0 = block_origin(block)
+        width = max((len(r) for r in block.rows), default=0)
+        if block.title:
+            out.add((max(1, r0 - 1), c0))
+        span = getattr(block, "span", 0)
+        for i, row in enumerate(block.rows):
+            if span:
+                out.update((r0 + i, c0 + j) for j in range(span))
+                continue
+            if i in getattr(block, "merge_rows", set()):
+                out.update((r0 + i, c0 + j) for j in range(width))
+                continue
+            for j, v in enumerate(row):
+                if v is not None and v != "":
+                    out.add((r0 + i, c0 + j))
+            if block.header and i == 0 or getattr(block, "borders", False):
+                out.update((r0 + i, c0 + j) for j in range(width))  # a table's own columns
+    return out
 
 
 def item_rows(info: dict[str, Any]) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
