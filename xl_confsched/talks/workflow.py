@@ -244,7 +244,8 @@ def _mip(p: TalkProblem, formulation: str, mode: str, settings: SolveSettings, s
     _progress(settings, f"solving with {settings.solver.upper()} for up to {left:.0f} s "
                         f"({len(f.prob.variables())} variables, {f.n_constraints} constraints)")
     r = M.solve(f, left, solver=settings.solver, seed=settings.seed, threads=settings.threads,
-                start=start, verbose=settings.verbose, progress=settings.progress, build_seconds=build_s)
+                start=start, verbose=settings.verbose, progress=settings.progress, build_seconds=build_s,
+                cancel=settings.cancel)
     run.update({f"MIP ({mode} pairs)": f"{r.status}, objective {_fmt(r.objective)}, bound {_fmt(r.bound)}, "
                                        f"{r.seconds:.1f} s + {build_s:.1f} s to build",
                 "Variables / constraints": f"{r.n_variables} / {r.n_constraints}"})
