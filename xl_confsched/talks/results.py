@@ -134,10 +134,21 @@ def achievement_sheet(ev: Evaluation, run: dict[str, Any] | None = None) -> Shee
     rows.append(["Picks lost by attendees", len(ev.misses), f"of {n_picks} picks",
                  f"{len({m.attendee for m in ev.misses})} attendees lose at least one pick"])
     rows.append(["Talks over venue capacity", len(ev.over_capacity), 0, "estimated audience = number of picks"])
-    rows.append(["Seats short (audience above capacity)", ev.seats_short, run.get("seats_reference"), "soft"])
-    rows.append(["Total cost (objective)", ev.objective, run.get("bound"),
-                 run.get("objective_note", "conflict weight × (conflict cost + (hard pair factor − 1) × hard conflict "
-                                           "cost) + capacity weight × seats short; reference = proven lower bound")])
+    rows.append(["Seats short (audience above capacity)", ev.seats_short, run.get("seats_reference"),
+                 run.get("seats_note", "soft" if not p.article else "not in the article's objective")])
+    rows.append([f"Talk-slots in a room big enough (of {ev.talk_slots})", ev.slots_big_enough,
+                 run.get("article_reference"),
+                 ("the article's objective (maximised); reference = most possible (proven)" if p.article else
+                  "the article's objective, not optimised here (choose it with Objective = article on the Weights "
+                  "sheet); reference = most possible (proven)")])
+    if p.article:
+        note = ("talk-slots in a room too small for the talk's audience (the article's count the other way round)"
+                + (" + conflict weight × hard pair factor × interest of hard pairs in parallel" if p.hard_pairs else "")
+                + "; reference = proven lower bound")
+    else:
+        note = ("conflict weight × (conflict cost + (hard pair factor − 1) × hard conflict cost) + capacity weight × "
+                "seats short; reference = proven lower bound")
+    rows.append(["Total cost (objective)", ev.objective, run.get("bound"), note])
     return SheetReport(ACHIEVEMENT, [Block("A2", rows, title="How well each rule and term is met",
                                            column_widths={0: 46, 1: 12, 2: 14, 3: 90})])
 
