@@ -38,6 +38,10 @@ def main(only: list[str]) -> None:
         for fn, suffix in writers:
             path = fn(HERE / f"{stem}_{suffix}.xlsx")
             print(f"wrote {path}")
+        # a kind with several named examples (assignment: baristas, students, talks)
+        for name, fn in getattr(mod, "EXAMPLES", {}).items():
+            path = fn(HERE / f"{stem}_{name}.xlsx")
+            print(f"wrote {path}")
 
 
 if __name__ == "__main__":

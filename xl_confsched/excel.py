@@ -42,6 +42,7 @@ from .kinds import (SolveSettings, WorkbookKind, detect_kind, expected_table_nam
                     normalise_name, unknown_kind_message)
 from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
 from .tables import Table, WorkbookData, trim_rows
+from .writing import Outputs, live_value
 
 TITLE = "Conference"
 SETTING_PREFIX = "xlcs_"
@@ -274,14 +275,8 @@ def _hex(colour: str) -> str:
 
 
 def _xl_value(v: Any) -> Any:
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        try:
-            v = v.item()
-        except (AttributeError, ValueError):
-            pass
-    if isinstance(v, float) and v != v:
-        return None
-    return v
+    # the inert-text rule of every writer (xl_confsched.writing): only Formula values become formulas
+    return live_value(v)
 
 
 def write_block(sheet: xw.Sheet, block: Block) -> None:
@@ -324,6 +319,27 @@ def write_block(sheet: xw.Sheet, block: Block) -> None:
             f, fill_color=_hex(colour)))
 
 
+def _apply_layout(sheet: xw.Sheet, sheet_report: SheetReport) -> None:
+    """The same widths, wrapping, row heights, merges and cell fills as the file writer (report.sheet_layout)."""
+    from .sheet_layout import block_origin, sheet_layout
+
+    lay = sheet_layout(sheet_report)
+    for block in sheet_report.blocks:
+        r0, c0 = block_origin(block)
+        for (i, j), colour in block.fills.items():
+            _try(lambda i=i, j=j, colour=colour: setattr(sheet.range((r0 + i, c0 + j)), "color", _hex(colour)))
+        for (i, j) in block.bold:
+            _try(lambda i=i, j=j: setattr(sheet.range((r0 + i, c0 + j)).font, "bold", True))
+    for col, w in lay.widths.items():
+        _try(lambda col=col, w=w: setattr(sheet.range((1, col)), "column_width", w))
+    for (r, col) in lay.wrapped:
+        _try(lambda r=r, col=col: setattr(sheet.range((r, col)), "wrap_text", True))
+    for rng in lay.merges:
+        _try(lambda rng=rng: sheet.range(rng).merge())
+    for r, h in lay.heights.items():
+        _try(lambda r=r, h=h: setattr(sheet.range((r, 1)), "row_height", h))
+
+
 def _try(fn: Callable[[], Any]) -> None:
     """Formatting is best effort: an engine that lacks one feature still gets the values."""
     try:
@@ -359,6 +375,7 @@ def _fill_sheet(sheet: xw.Sheet, sheet_report: SheetReport) -> xw.Sheet:
     """Write a report's blocks, charts and frozen panes into an empty sheet."""
     for block in sheet_report.blocks:
         write_block(sheet, block)
+    _apply_layout(sheet, sheet_report)
     for chart in sheet_report.charts:
         _write_chart(sheet, chart)
     if sheet_report.freeze:
@@ -531,20 +548,22 @@ def solve(book: xw.Book | None = None) -> Report | None:
 
 
 def write_side_files(book: xw.Book, report: Report) -> list[Path]:
-    """The report's side files (CSPLib solution file, .ics calendars) next to a saved workbook."""
+    """The report's side files (CSPLib solution file, .ics calendars) next to a saved workbook,
+    all put in place together through :class:`~xl_confsched.writing.Outputs` (or none of them)."""
     try:
         path = Path(book.fullname)
     except Exception:  # noqa: BLE001 - an engine without a file behind the book
         return []
     if not path.is_absolute() or not path.is_file():
         return []  # an unsaved book (or one not on this disk): nowhere to put them
-    out: list[Path] = []
-    for write in report.side_files:
-        try:
-            out.extend(write(path.with_name(path.stem + "_solved" + path.suffix)))
-        except Exception:  # noqa: BLE001 - a side file never fails the solve
-            continue
-    return out
+    target = path.with_name(path.stem + "_solved" + path.suffix)
+    try:
+        with Outputs() as files:
+            for write in report.side_files:
+                write(target, files)
+            return files.commit()
+    except Exception:  # noqa: BLE001 - a side file never fails the solve (and none was half-written)
+        return []
 
 
 def check(book: xw.Book | None = None) -> Report | None:

@@ -84,7 +84,7 @@ import pulp
 __all__ = [
     "BoolVar", "Var", "Expr", "Problem", "NonBinaryOperandError", "LogicModelError", "UnboundedOperandError",
     "negate", "logical_and", "logical_or", "logical_xor", "implies", "iff",
-    "all_of", "any_of", "at_most", "at_least", "exactly", "require", "forbid",
+    "all_of", "any_of", "at_most", "at_least", "exactly", "require", "forbid", "boolean",
     "minimum", "maximum", "abs_value", "prefer_between",
 ]
 
@@ -676,3 +676,21 @@ def prefer_between(x, a: float, b: float, *, model: pulp.LpProblem | None = None
     m = _model_of([x], model)
     out = Expr((b - a) - abs_value(e - a, model=m, exact=exact) - abs_value(e - b, model=m, exact=exact), model=m)
     return out
+
+
+def boolean(expr, *, model: pulp.LpProblem, name: str | None = None) -> BoolVar:
+    """A :class:`BoolVar` equal to a linear expression that the model's other constraints keep
+    in {0, 1} (e.g. the sum of the alternatives of an assignment that is made at most once).
+
+    The caller vouches for the 0/1 range; this adds one equality row.  Constants 0 / 1 and
+    single binary variables are accepted too (see :func:`adopt`).
+    """
+    if isinstance(expr, (bool, int, float)):
+        if expr not in (0, 1):
+            raise NonBinaryOperandError(f"{expr!r} is not 0 or 1")
+        z = _fresh(model, "bool")
+        model.addConstraint(z == int(expr), name or _constraint_name(model, "bool"))
+        return z
+    z = _fresh(model, "bool")
+    model.addConstraint(z - expr == 0, name or _constraint_name(model, "bool"))
+    return z

@@ -16,7 +16,9 @@ from ..tables import WorkbookData, load_workbook_data
 from .evaluate import Evaluation, evaluate
 from .live_formulas import live_checks_sheet
 from .model import DEFAULT_HARD_RULES
+from ..publish.sheet import programme_sheet
 from .problem import Problem
+from .programme import conference_programme
 from .reader import read_problem_with_warnings
 from .results import (SCHEDULE, achievement_sheet, read_assignment_table, run_sheet, schedule_sheet,
                       versions, violations_sheet)
@@ -54,15 +56,26 @@ def term_bounds(problem: Problem):
     return bounds_of(problem, check_capacity(problem))
 
 
+def programme_name(problem: Problem) -> str:
+    return Path(problem.name).stem if problem.name else ""
+
+
+def derived_views(problem: Problem, sched: Schedule, ev: Evaluation, locked: set[int]) -> list:
+    """Every view drawn from the schedule: Schedule (table and grids), Programme and Live checks."""
+    prog = conference_programme(problem, sched, programme_name(problem))
+    return [schedule_sheet(problem, sched, locked), programme_sheet(prog), live_checks_sheet(problem, ev)]
+
+
 def evaluation_report(problem: Problem, sched: Schedule, ev: Evaluation, source: str,
-                      warnings: list[InputIssue], live: bool = False) -> Report:
+                      warnings: list[InputIssue], live: bool = False, locked: set[int] | None = None) -> Report:
     bounds, methods = term_bounds(problem)
     summary = (f"Checked the schedule from {source}: objective {_n(ev.total)} "
                f"({len(ev.violations)} violation(s); all scheduled: {'yes' if ev.all_scheduled else 'no'}; "
                f"valid: {'yes' if ev.valid else 'no'}). See the sheets Violations and Achievement.")
-    sheets = [violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods)]
-    if live:  # refresh the formulas' copy of the input data (they read the Schedule sheet's table)
-        sheets.append(live_checks_sheet(problem, ev))
+    sheets = []
+    if live:  # the schedule came from the Schedule sheet: rewrite every view drawn from it
+        sheets += derived_views(problem, sched, ev, locked or set())
+    sheets += [violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods)]
     if warnings:
         sheets.append(status_sheet(warnings, "Warnings about the input"))
     return Report(kind="csplib", sheets=sheets, status="checked", objective=ev.total, summary=summary,
@@ -87,9 +100,22 @@ def check(data: WorkbookData) -> Report:
                       sheets=[status_sheet(warnings, "Input read without errors; no schedule yet")],
                       summary=f"The workbook's input is valid ({problem.N} submissions, {problem.T} tracks, "
                               f"{problem.S} sessions, {problem.R} rooms); it holds no schedule yet — Solve makes one.")
-    sched, _locked, source = found
+    sched, locked, source = found
     return evaluation_report(problem, sched, evaluate(problem, sched), source, warnings,
-                             live=source.startswith(SCHEDULE) and "Assignments" in source)
+                             live=source.startswith(SCHEDULE), locked=locked)
+
+
+def programme(data: WorkbookData):
+    """The programme of the schedule the workbook holds (Schedule sheet or sol sheet), for publishing."""
+    from ..publish.calendars import Zone
+
+    problem, warnings = read_problem_with_warnings(data)
+    found = schedule_in_workbook(problem, data)
+    if found is None:
+        raise InputError([InputIssue(SCHEDULE, "the workbook holds no schedule yet. Solve first (or add a sol "
+                                               "sheet), then publish.")])
+    prog = conference_programme(problem, found[0], programme_name(problem))
+    return prog, Zone(offset=prog.utc_offset), {}, [str(w) for w in warnings]
 
 
 def check_solution_file(data: WorkbookData, solution: str | Path) -> Report:
@@ -160,8 +186,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     ]
     notes = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
     run_notes = notes + [n for n in getattr(result, "notes", []) or [] if n not in notes]
-    sheets = [schedule_sheet(problem, sched, locked), live_checks_sheet(problem, ev), violations_sheet(problem, ev),
-              achievement_sheet(problem, ev, bounds, methods), run_sheet(items, run_notes)]
+    sheets = derived_views(problem, sched, ev, locked) + [
+        violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods), run_sheet(items, run_notes)]
     if warnings:
         sheets.append(status_sheet(warnings, "Warnings about the input"))
     gap_text = f", gap {gap:.1%}" if isinstance(gap, (int, float)) and gap > 1e-9 else ""
@@ -170,10 +196,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     if notes:
         summary += " Could not satisfy everything: " + " ".join(notes)
 
-    def write_sol(out: Path) -> list[Path]:
-        path = Path(out).with_name(Path(out).stem + "_sol.xlsx")
-        write_solution(problem, sched, path, ev)
-        return [path]
+    def write_sol(out: Path, outputs) -> None:
+        write_solution(problem, sched, Path(out).with_name(Path(out).stem + "_sol.xlsx"), ev, outputs=outputs)
 
     data = evaluation_data(ev) | {"status": result.status, "gap": gap, "run": dict(items[:-1])}
     return Report(kind="csplib", sheets=sheets, status=result.status, objective=ev.total, summary=summary,

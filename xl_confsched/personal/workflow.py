@@ -41,7 +41,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         summary = f"No schedule: {exc}. Allow more time (--time-limit) and solve again."
         return Report(kind=KIND, status="no solution", summary=summary, issues=warnings, ok=False,
                       sheets=[status_sheet(warnings, summary)])
-    report.side_files.append(lambda out: write_companion_files(report, out))
+    report.side_files.append(lambda out, outputs: write_companion_files(report, out, outputs))
     return report
 
 
@@ -342,18 +342,41 @@ def itinerary_rows(report: Report) -> list[list[Any]] | None:
     return sheet.blocks[0].rows if sheet.blocks else None
 
 
-def write_companion_files(report: Report, out: str | Path) -> list[Path]:
-    """Write ``<out>_itineraries.ics`` (everyone) and ``<out>_itineraries/<name>.ics``
-    (one per participant) next to the output workbook; returns the paths written."""
+def calendar_file_names(names: list[str], limit: int = 80) -> dict[str, str]:
+    """Participant → ``<name>.ics`` file name: safe characters, at most ``limit`` characters, and
+    distinct even where two names differ only in case or in characters a file name cannot hold
+    (a short hash of the full name is added then)."""
+    import hashlib
+
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for who in names:
+        base = safe_filename(who)
+        digest = hashlib.sha1(who.encode("utf-8")).hexdigest()[:8]
+        if len(base) > limit:
+            base = base[:limit].rstrip("_.-") + "_" + digest
+        name = base
+        if name.casefold() in used:
+            name = f"{base[:limit]}_{digest}"
+        i = 2
+        while name.casefold() in used:
+            name = f"{base[:limit]}_{digest}_{i}"
+            i += 1
+        used.add(name.casefold())
+        out[who] = name + ".ics"
+    return out
+
+
+def write_companion_files(report: Report, out: str | Path, outputs) -> None:
+    """Prepare ``<out>_itineraries.ics`` (everyone) and the folder ``<out>_itineraries/`` with one
+    ``<participant>.ics`` each, next to the output workbook, in ``outputs`` (committed with it)."""
     rows = itinerary_rows(report)
     if not rows or len(rows) < 2 or all(r[2] is None for r in rows[1:]):
-        return []
+        return
     out = Path(out)
     stamp = datetime.now(timezone.utc).replace(tzinfo=None)
-    combined = out.with_name(out.stem + "_itineraries.ics")
-    combined.write_text(itinerary_ics(rows, dtstamp=stamp), encoding="utf-8", newline="")
-    folder = out.with_name(out.stem + "_itineraries")
-    folder.mkdir(exist_ok=True)
-    for who, text in ics_by_participant(rows, dtstamp=stamp).items():
-        (folder / f"{safe_filename(who)}.ics").write_text(text, encoding="utf-8", newline="")
-    return [combined, folder]
+    outputs.write_text(out.with_name(out.stem + "_itineraries.ics"), itinerary_ics(rows, dtstamp=stamp))
+    per = ics_by_participant(rows, dtstamp=stamp)
+    files = calendar_file_names(list(per))
+    outputs.write_folder(out.with_name(out.stem + "_itineraries"),
+                         {files[who]: text.encode("utf-8") for who, text in per.items()})
