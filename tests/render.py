@@ -2,7 +2,7 @@
 
 ``render(path, sheets)`` keeps the named sheets visible (every other sheet hidden, so
 formulas that read them still work), has LibreOffice headless recalculate and export the
-workbook to PDF, and returns the PDF, its text layer (``pdftotext -layout``) and PNG pages
+workbook to PDF, and returns the PDF, its text layer (``pdftotext -raw``) and PNG pages
 (``pdftoppm``).  Tests skip cleanly when LibreOffice or poppler-utils are missing.
 """
 
@@ -56,8 +56,8 @@ def render(path: str | Path, sheets: list[str], out_dir: str | Path, dpi: int = 
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     pdf = src.with_suffix(".pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    # content-stream order: LibreOffice draws cell by cell, so a wrapped cell's lines stay together
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     pages: list[Path] = []
     if png:
         subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out_dir / src.stem)], check=True,

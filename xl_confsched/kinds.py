@@ -12,11 +12,14 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import InputError, InputIssue
 from .report import STATUS_SHEET, Report, status_sheet
 from .tables import WorkbookData
+
+if TYPE_CHECKING:  # solvers imports PuLP: not needed to read a workbook
+    from .solvers import CancelToken
 
 
 @dataclass
@@ -30,6 +33,7 @@ class SolveSettings:
     threads: int | None = None
     verbose: bool = False
     progress: Callable[[str], None] | None = None  # called with one-line progress messages
+    cancel: CancelToken | None = None  # cancelled (Excel's Cancel): stop and return the best schedule so far
     extra: dict[str, Any] = field(default_factory=dict)  # kind-specific options (fix/from/max_changes…)
 
 
@@ -48,7 +52,11 @@ class WorkbookKind:
         return importlib.import_module(self.module)
 
     def solve(self, data: WorkbookData, settings: SolveSettings) -> Report:
-        return self._with_notices(data, lambda: self._mod().solve(data, settings))
+        """The kind's solve; ``settings.cancel`` reaches every solver call inside it (solvers.cancel_scope)."""
+        from .solvers import cancel_scope
+
+        with cancel_scope(settings.cancel):
+            return self._with_notices(data, lambda: self._mod().solve(data, settings))
 
     def check(self, data: WorkbookData) -> Report:
         return self._with_notices(data, lambda: self._mod().check(data))
@@ -90,7 +98,7 @@ KINDS: list[WorkbookKind] = [
         title="talk schedule from an interest survey",
         signature=("Talks", "Venues", "Timeslots", "Survey"),
         module="xl_confsched.talks.workflow",
-        result_sheets=("Talk Grid", "Talk Table", "Talk Conflicts", "Attendee Misses", "Achievement", "Run", "Status"),
+        result_sheets=("Talk Grid", "Programme", "Talk Table", "Talk Conflicts", "Attendee Misses", "Achievement", "Run", "Status"),
         models=("groups", "pairs", "direct"),
     ),
     WorkbookKind(
@@ -98,7 +106,7 @@ KINDS: list[WorkbookKind] = [
         title="personalised schedule from participant profiles",
         signature=("Talks", "Profiles", "Structure"),
         module="xl_confsched.personal.workflow",
-        result_sheets=("Schedule", "Itineraries", "Chairs", "Achievement", "Run", "Status"),
+        result_sheets=("Schedule", "Programme", "Itineraries", "Chairs", "Achievement", "Run", "Status"),
     ),
     WorkbookKind(
         name="budget",

@@ -105,7 +105,7 @@ def random_model_schedule(problem: Problem, seed: int = 0) -> Schedule:
     import pulp
 
     from xl_confsched.csplib.capacity import check_capacity
-    from xl_confsched.csplib.cbc_runner import solve_cbc
+    from xl_confsched.solvers import solve_cbc
     from xl_confsched.csplib.model import build_model, session_solution
     from xl_confsched.csplib.timeslots import assign_timeslots
 

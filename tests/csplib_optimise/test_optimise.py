@@ -8,7 +8,7 @@ import pulp
 import pytest
 
 from xl_confsched.csplib.capacity import check_capacity
-from xl_confsched.csplib.cbc_runner import solve_cbc
+from xl_confsched.solvers import solve_cbc
 from xl_confsched.csplib.evaluate import evaluate
 from xl_confsched.csplib.model import build_model, session_solution
 from xl_confsched.csplib.optimise import optimise

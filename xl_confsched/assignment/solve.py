@@ -6,7 +6,7 @@ from typing import Callable
 
 import pulp
 
-from ..csplib.cbc_runner import CbcRun, solve_cbc
+from ..solvers import CbcRun, solve_cbc
 
 __all__ = ["run_cbc", "CbcRun"]
 

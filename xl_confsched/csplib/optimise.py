@@ -30,7 +30,7 @@ import pulp
 
 from ..kinds import SolveSettings
 from .capacity import CapacityReport, check_capacity, min_cells
-from .cbc_runner import CbcRun, cbc_version, solve_cbc
+from ..solvers import CbcRun, cbc_version, solve_cbc
 from .model import BIG, DEFAULT_HARD_RULES, BuiltModel, build_model, room_classes, session_solution, set_start_values
 from .plan import plan_start, prohibitive_cells
 from .problem import Problem

@@ -26,7 +26,7 @@ import time
 
 import pulp
 
-from .cbc_runner import solve_cbc
+from ..solvers import solve_cbc
 from .model import BuiltModel
 from .rules import RULES
 from .search import current_values, pack_talks

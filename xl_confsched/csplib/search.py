@@ -25,7 +25,7 @@ from typing import Callable
 import pulp
 
 from .model import BuiltModel
-from .cbc_runner import solve_cbc
+from ..solvers import solve_cbc
 
 
 def int_vars(built: BuiltModel) -> list[pulp.LpVariable]:

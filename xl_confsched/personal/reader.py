@@ -273,6 +273,30 @@ def read_structure(t: Table, log: IssueLog) -> list[BlockSlot]:
     return blocks
 
 
+def read_time_zone(t: Table, log: IssueLog) -> str | None:
+    """The optional Time zone column of Structure (one zone for the whole conference), for the calendars."""
+    from ..publish.calendars import parse_zone
+
+    j = _col(t, "time zone", "timezone")
+    if j is None:
+        return None
+    found: tuple[str, str] | None = None
+    for i, _row in t.data_rows():
+        v = _text(t.value(i, j))
+        if not v:
+            continue
+        if parse_zone(v) is None:
+            log.error(t.ref(i, j), f"cannot read the time zone '{v}'. Write a zone name such as Europe/Brussels, "
+                                   "or UTC+2 / GMT-5.")
+            continue
+        if found is None:
+            found = (v, t.ref(i, j))
+        elif v != found[0]:
+            log.error(t.ref(i, j), f"a second time zone '{v}' (also '{found[0]}' at {found[1]}); the conference "
+                                   "has one time zone: use the same one on every row, or fill it in once.")
+    return found[0] if found else None
+
+
 def read_rooms(t: Table | None, n: int, log: IssueLog) -> list[Room]:
     if t is None:
         log.warn("Rooms", f"there is no Rooms sheet: {n} rooms named Room 1…{n} of unknown capacity are used.")
@@ -399,6 +423,8 @@ def read_problem(data: WorkbookData) -> tuple[Problem, list[InputIssue]]:
                            f"{len(talks)} talks for {capacity} places.")
     talks = talks + [Talk(id=f"(empty {d + 1})", dummy=True) for d in range(n_dummy)]
     unavailable = read_availability(data.get("Availability"), talks, blocks, log)
+    zone = read_time_zone(ts, log) if ts else None
     log.raise_if_errors()
-    problem = Problem(talks=talks, participants=participants, blocks=blocks, rooms=rooms, unavailable=unavailable)
+    problem = Problem(talks=talks, participants=participants, blocks=blocks, rooms=rooms, unavailable=unavailable,
+                      time_zone=zone)
     return problem, log.warnings

@@ -29,8 +29,11 @@ class Zone:
 
     offset: int | None = None
     name: str | None = None
+    machine: bool = False  # the zone of the computer that writes the files (when the workbook gives none)
 
     def to_utc(self, local: dt.datetime) -> dt.datetime:
+        if self.machine:
+            return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
         if self.name:
             from zoneinfo import ZoneInfo
 
@@ -40,6 +43,8 @@ class Zone:
 
     @property
     def label(self) -> str:
+        if self.machine:
+            return "this computer's time zone"
         if self.name:
             return self.name
         h, m = divmod(abs(self.offset or 0), 60)

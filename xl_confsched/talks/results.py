@@ -169,7 +169,11 @@ def violation_issues(ev: Evaluation, refs: dict[int, str] | None = None) -> list
 
 def build_report(ev: Evaluation, status: str, summary: str, run: dict[str, Any], issues: list[InputIssue],
                  objective: float | None) -> Report:
-    sheets = [grid_sheet(ev), table_sheet(ev), conflicts_sheet(ev), misses_sheet(ev),
+    from ..publish.sheet import programme_sheet
+    from .programme import talks_programme
+
+    sheets = [grid_sheet(ev), programme_sheet(talks_programme(ev.problem, ev.schedule)), table_sheet(ev),
+              conflicts_sheet(ev), misses_sheet(ev),
               achievement_sheet(ev, run.get("_achievement")), run_sheet({k: v for k, v in run.items()
                                                                           if not k.startswith("_")})]
     sheets.append(status_sheet(issues, summary))

@@ -352,7 +352,8 @@ def _mip(p: TalkProblem, formulation: str, mode: str, settings: SolveSettings, s
     _progress(settings, f"solving with {settings.solver.upper()} for up to {left:.0f} s "
                         f"({len(f.prob.variables())} variables, {f.n_constraints} constraints)")
     r = M.solve(f, left, solver=settings.solver, seed=settings.seed, threads=settings.threads,
-                start=start, verbose=settings.verbose, progress=settings.progress, build_seconds=build_s)
+                start=start, verbose=settings.verbose, progress=settings.progress, build_seconds=build_s,
+                cancel=settings.cancel)
     run.update({f"MIP ({mode} pairs)": f"{r.status}, objective {_fmt(r.objective)}, bound {_fmt(r.bound)}, "
                                        f"{r.seconds:.1f} s + {build_s:.1f} s to build",
                 "Variables / constraints": f"{r.n_variables} / {r.n_constraints}"})
@@ -457,3 +458,18 @@ def check(data: WorkbookData) -> Report:
            "Schedule from": "Talk Table (checked)",
            "_achievement": {"hard_note": "checked on the given schedule"}}
     return build_report(ev, status, summary, run, issues, ev.objective)
+
+
+def programme(data: WorkbookData):
+    """The programme of the Talk Table (for publishing). Timeslots carry no dates, so there are no calendars
+    unless the Day column holds dates (then times are the conference's clock, zone from --time-zone)."""
+    from pathlib import Path
+
+    from .programme import talks_programme
+
+    problem, log = read_problem(data)
+    if TABLE not in data:
+        raise InputError([InputIssue(TABLE, "the workbook holds no schedule yet. Solve first, then publish.")])
+    schedule, _refs = read_schedule(problem, data)
+    prog = talks_programme(problem, schedule, Path(data.source).stem if data.source else "")
+    return prog, None, {}, [str(w) for w in log.warnings]
