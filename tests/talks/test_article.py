@@ -114,3 +114,25 @@ def _schedule_of(p, report):
     slots = {p.slot_label(s): s for s in range(p.S)}
     titles = {t.title: i for i, t in enumerate(p.talks)}
     return {titles[r[0]]: (venues[r[3]], slots[r[4]]) for r in table[1:]}
+
+
+def test_cancel_returns_the_best_schedule_so_far():
+    """Excel's Cancel (a token from another thread) ends every phase: local searches, the block
+    decomposition (even a pricing round under way), the second-core search."""
+    import threading
+
+    from xl_confsched.solvers import CancelToken
+
+    token = CancelToken()
+    timer = threading.Timer(3.0, token.cancel)
+    timer.start()
+    t0 = time.time()
+    try:
+        report = solve(workbook_data(example_rows()), SolveSettings(time_limit=120, cancel=token))
+    finally:
+        timer.cancel()
+    wall = time.time() - t0
+    run = _run(report)
+    assert run.get("Cancelled", "").startswith("yes")
+    assert report.objective is not None and run["Lower bound"] <= report.objective
+    assert wall < 60, f"cancelled after 3 s, returned after {wall:.0f} s of a 120 s limit"

@@ -59,6 +59,7 @@ class PricingTimeout(Exception):
 
 class BlockModel:
     deadline = math.inf  # pricing rounds stop at this time.time() (set by solve)
+    cancelled = False  # set from another thread (Excel's Cancel): a pricing round under way stops
 
     def __init__(self, p: TalkProblem, hard_pairs_mode: str = "soft"):
         self.p = p
@@ -196,7 +197,7 @@ class BlockModel:
             skeys = list(states)
             chs, frees = [], []
             for si, key in enumerate(skeys):
-                if si % 64 == 63 and time.time() > self.deadline:
+                if si % 64 == 63 and (self.cancelled or time.time() > self.deadline):
                     raise PricingTimeout
                 f = states[key][0]
                 C, used, umask = decode(key)
@@ -287,7 +288,7 @@ class BlockModel:
         for L in range(1, self.max_len + 1):
             nxt: dict = {}
             for n_key, (key, (f, _)) in enumerate(states.items()):
-                if n_key % 64 == 63 and time.time() > self.deadline:
+                if n_key % 64 == 63 and (self.cancelled or time.time() > self.deadline):
                     raise PricingTimeout
                 C, used = key
                 c_talks = [c for c, _, _ in C]
@@ -352,14 +353,16 @@ class BlockModel:
     # ---------------------------------------------------------------- column generation
     def solve(self, time_limit: float = 30.0, start: list[Schedule] = (), max_crit: int = 3, smooth: float = 0.5, relaxed_columns: bool = True,
               integer_seconds: float = 5.0, verbose: bool = False, target: float | None = None,
-              score: Callable[[Schedule], float | None] | None = None) -> BoundResult:
+              score: Callable[[Schedule], float | None] | None = None,
+              stop: Callable[[], bool] | None = None) -> BoundResult:
         """Column generation for ``time_limit`` seconds (or to convergence), then an integer solve.
 
         ``target``: the cost of a known schedule; the generation stops as soon as the bound
         reaches it (that schedule is then proven optimal, and the integer solve is skipped).
         ``score``: the true cost of a schedule (None if it breaks a rule the blocks do not
         see, e.g. 'Not at'); with it, whenever the master LP comes down to the bound, an
-        integer solve over the blocks so far tries for a schedule at the bound at once."""
+        integer solve over the blocks so far tries for a schedule at the bound at once.
+        ``stop()``: checked between pricing rounds (Excel's Cancel); the bound so far stands."""
         import highspy
 
         t0 = time.time()
@@ -423,6 +426,9 @@ class BlockModel:
         integral = all(float(x).is_integer() for x in self.W[:self.T, :self.T].ravel() if x < BIG / 2) and \
             all(float(x).is_integer() for x in self.cap[:self.T].ravel() if x < BIG / 2)
         while time.time() - t0 < time_limit:
+            if stop is not None and stop():
+                notes.append("stopped: cancelled")
+                break
             it += 1
             h.run()
             if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import InputError, InputIssue, IssueLog
 from ..kinds import SolveSettings
 from ..report import Report
+from ..solvers import current_cancel
 from ..tables import WorkbookData, is_blank
 from . import model as M
 from .explain import apart_clique, infeasibility_message
@@ -143,6 +144,11 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
             _progress(settings, f"hard pairs cannot all be kept apart ({len(clique)} talks need {need} timeslots); "
                                 "treating them as heavily weighted soft pairs")
     hard = mode == "hard"
+    token = current_cancel(settings.cancel)
+
+    def cancelled() -> bool:
+        return token is not None and token.cancelled
+
     inc = _Incumbents(p, hard)
     inc.add_bound(objective_floor(p).value, "venue assignment (every talk in the cheapest venue that fits)")
     result: M.SolveResult | None = None
@@ -156,10 +162,11 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         # a long local search on the second core while this one runs the models
         bg_s = 0.72 * remaining if mip_after else remaining - 2.0
         background = BackgroundSearch(p, bg_s, seed=settings.seed, hard=hard, per_run=bg_s)
+    unsubscribe = token.on_cancel(background.stop) if token is not None and background is not None else None
     try:
         ls_time = max(0.5, min(5.0, 0.15 * remaining))
         target = inc.bound.value if inc.bound else None
-        sched, cost = local_search(p, seconds=ls_time, seed=settings.seed, hard=hard, target=target)
+        sched, cost = local_search(p, seconds=ls_time, seed=settings.seed, hard=hard, target=target, stop=cancelled)
         if sched is not None and (not hard or cost < PENALTY):
             inc.add("local search", sched)
         _progress(settings, f"local search: {'cost ' + format(cost, 'g') if inc.best_cost is not None else 'no schedule'}")
@@ -193,7 +200,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
                 ls_time = max(0.5, min(5.0, 0.15 * (deadline - time.time())))
                 sched, cost = local_search(p, seconds=ls_time, seed=settings.seed, hard=False)
                 inc.add("local search", sched)
-        if not inc.proven and use_blocks and deadline - time.time() > 1.0:
+        if not inc.proven and use_blocks and deadline - time.time() > 1.0 and not cancelled():
             # the block decomposition's column-generation bound is far stronger than the MIP's LP bound
             from .blocks import BlockModel
 
@@ -201,9 +208,16 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
             int_s = min(6.0, share / 6)  # the integer solve over the generated blocks: often the best schedule
             try:
                 # a pricing round can take seconds: stop starting new ones a little early
-                b = BlockModel(p, mode).solve(time_limit=0.9 * (share - int_s), integer_seconds=int_s,
-                                              start=[inc.best_schedule] if inc.best_schedule else [],
-                                              target=inc.best_cost, score=inc.score)
+                bm = BlockModel(p, mode)
+                # Cancel also ends a pricing round under way (its bound is then not used)
+                off = token.on_cancel(lambda: setattr(bm, "cancelled", True)) if token is not None else None
+                try:
+                    b = bm.solve(time_limit=0.9 * (share - int_s), integer_seconds=int_s,
+                                 start=[inc.best_schedule] if inc.best_schedule else [],
+                                 target=inc.best_cost, score=inc.score, stop=cancelled)
+                finally:
+                    if off is not None:
+                        off()
                 inc.add_bound(b.bound, "block decomposition (column generation)")
                 inc.add("block decomposition", b.schedule)
                 if b.schedule is not None and not inc.proven:
@@ -211,7 +225,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
                     polish = min(3.0, 0.05 * limit, max(0.0, deadline - time.time() - 5.0))
                     if polish > 0.2:
                         s2, _ = local_search(p, seconds=polish, seed=settings.seed + 1, hard=hard, start=b.schedule,
-                                             target=inc.bound.value if inc.bound else None)
+                                             target=inc.bound.value if inc.bound else None, stop=cancelled)
                         inc.add("block decomposition + local search", s2)
                 run["Block-decomposition bound"] = _fmt(tidy(p, b.bound, hard))
                 run["Block decomposition"] = (f"{b.iterations} pricing rounds, {b.n_columns} blocks, "
@@ -222,11 +236,11 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
             except Exception as exc:  # noqa: BLE001 - the bound is an extra; the MIP still runs
                 run["Block decomposition"] = f"not available ({exc})"
                 mip_after = True  # no bound from the blocks: the MIP gives one
-        if not inc.proven and not mip_after and inc.best_schedule is not None:
+        if not inc.proven and not mip_after and inc.best_schedule is not None and not cancelled():
             left = deadline - time.time() - 2.0
             if left > 0.5:
                 s3, _ = local_search(p, seconds=left, seed=settings.seed + 2, hard=hard, start=inc.best_schedule,
-                                     target=inc.bound.value if inc.bound else None)
+                                     target=inc.bound.value if inc.bound else None, stop=cancelled)
                 inc.add("best schedule + local search", s3)
             run["MIP"] = (f"not run: the block decomposition's bound is the stronger one, and CBC's root processing "
                           f"of the large MIP does not fit in the time left (needs at least {MIP_MIN_SECONDS} s)")
@@ -240,7 +254,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
             elif background.error:
                 run["Second-core search"] = f"not available ({background.error})"
             background = None
-        if not inc.proven and mip_after and result is None:
+        if not inc.proven and mip_after and result is None and not cancelled():
             result = _mip(p, formulation, mode, settings, max(1.0, deadline - time.time() - 2.0), inc.best_schedule,
                           run)
             if result and result.schedule:
@@ -250,8 +264,12 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         elif inc.proven and result is None:
             run["MIP"] = "not needed: the bound proves the schedule optimal"
     finally:
+        if unsubscribe is not None:
+            unsubscribe()
         if background is not None:
             background.close()
+    if cancelled():
+        run["Cancelled"] = "yes: the best schedule found so far"
     if why_soft:
         hard_note = "could not all be kept apart: treated as soft pairs × hard pair factor (see Status)"
     elif p.hard_pairs:
