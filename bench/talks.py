@@ -99,7 +99,8 @@ def _solve_row(name, rows, solve_seed, time_limit):
         out = write_report_file(src, report, Path(tmp) / "out.xlsx",
                                 result_sheets=list(kind_by_name("talks").result_sheets))
         sched, _ = read_schedule(p, load_workbook_data(out))
-    run = {r[0]: r[1] for sh in report.sheets if sh.name == "Run" for b in sh.blocks for r in b.rows if r}
+    run = {r[0]: r[1] for sh in report.sheets if sh.name == "Run" for b in sh.blocks for r in b.rows
+           if len(r) >= 2}  # the plain-words block has one column
     ev = evaluate(p, sched)
     return [f"{name} (seed {solve_seed})", _threshold(p), run.get("Status"), _objective(p, ev),
             run.get("Lower bound"), run.get("Gap"), f"{wall:.1f}", "-", "-", f"{ev.conflict_cost:g}",

@@ -25,6 +25,11 @@ Public Sub ConfSched_OnCheck(control As IRibbonControl)
     ConfSched_RunPython "x.check()", "checking the inputs and the schedule..."
 End Sub
 
+' The programme as a web page and calendars, in a folder next to the saved workbook.
+Public Sub ConfSched_OnPublish(control As IRibbonControl)
+    ConfSched_RunPython "x.publish()", "publishing the programme (web page and calendars)..."
+End Sub
+
 Public Sub ConfSched_OnClear(control As IRibbonControl)
     If MsgBox("Remove the result sheets of this workbook? Input sheets are kept.", _
               vbOKCancel + vbQuestion, "Conference") <> vbOK Then Exit Sub

@@ -590,6 +590,53 @@ def check(book: xw.Book | None = None) -> Report | None:
     return report
 
 
+def publish(book: xw.Book | None = None, folder: str | Path | None = None) -> list[Path] | None:
+    """Publish button: the programme of the schedule the workbook holds, as a web page (index.html) and .ics
+    calendars, in the folder ``<workbook>_programme`` next to the saved workbook (or ``folder``)."""
+    from .publish.files import outputs, write_outputs
+    from .writing import OutputError
+
+    book = _book(book)
+    _status(book, "Conference: publishing the programme…")
+    try:
+        data = read_book(book)
+        kind = _detect(book, data)
+        if not kind.publishes:
+            _status(book, False)
+            _alert(book, f"A {kind.title} has no programme of talks to publish.")
+            return None
+        prog, zone, extra, warnings = kind.programme(data)
+    except InputError as err:
+        _status(book, False)
+        write_status(book, err.issues, "Nothing was published: fix the problems below, then click Publish again.")
+        _alert(book, f"{len(err.errors)} problem(s) in the workbook: see the Status sheet.", mode="critical")
+        return None
+    if folder is None:
+        try:
+            path = Path(book.fullname)
+        except Exception:  # noqa: BLE001 - an engine without a file behind the book
+            path = Path(str(book.name))
+        if not path.is_absolute() or not path.is_file():
+            _status(book, False)
+            _alert(book, "Save the workbook first: the programme is written into a folder next to it.",
+                   mode="critical")
+            return None
+        folder = path.with_name(path.stem + "_programme")
+    pub = outputs(prog, zone, extra)
+    try:
+        written = write_outputs(folder, pub.files)
+    except OutputError as err:
+        _status(book, False)
+        _alert(book, f"Nothing was published: {err}", mode="critical")
+        return None
+    _status(book, False)
+    n_cal = sum(1 for p in written if p.suffix == ".ics" or p.is_dir())
+    notes = [str(w) for w in warnings] + pub.warnings
+    _alert(book, f"Published {len(prog.talks)} talks to {folder}: index.html (open it in a browser) and the "
+                 f"calendars ({n_cal} file(s) or folders)." + ("\n" + "\n".join(notes) if notes else ""))
+    return written
+
+
 def clear_results(book: xw.Book | None = None) -> list[str]:
     """Clear results button: delete the kind's result sheets, keep everything else."""
     book = _book(book)

@@ -242,3 +242,30 @@ def test_new_workbook_writes_a_readable_template(tmp_path, example):
     assert kind_by_name("csplib").name == "csplib"
     from xl_confsched.kinds import detect_kind
     assert detect_kind(data).name == "csplib"
+
+
+def test_publish_writes_the_page_and_calendars_of_the_live_book(remote_license, tmp_path):
+    """The Publish button: a solved conference workbook opened in the (remote) engine, published to a folder."""
+    from xl_confsched.cli import main
+    from xl_confsched.csplib.template import example_workbook
+
+    src = example_workbook(tmp_path / "conf.xlsx")
+    solved = tmp_path / "conf_solved.xlsx"
+    assert main(["solve", str(src), "-o", str(solved), "--time-limit", "4", "--quiet"]) == 0
+    book, before = open_remote(solved)
+    written = excel.publish(book, folder=tmp_path / "site")
+    assert written, replay(book, before).alerts
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    problem = read_problem(load_workbook_data(src))
+    assert all(s.title in page for s in problem.submissions if s.title and "'" not in s.title)
+    assert len(list((tmp_path / "site" / "rooms").glob("*.ics"))) == problem.R
+    out = replay(book, before)
+    assert "Published" in out.alerts[-1] and not out.added  # no sheet written
+
+
+def test_publish_of_a_workbook_without_a_schedule_says_so_on_status(remote_license, conference_example, tmp_path):
+    book, before = open_remote(conference_example)
+    assert excel.publish(book, folder=tmp_path / "site") is None
+    out = replay(book, before)
+    assert "Status" in out.added and "problem" in out.alerts[-1]
+    assert not (tmp_path / "site").exists()

@@ -11,10 +11,13 @@ hard rule softened.  Every schedule is scored by the independent evaluator.
 from __future__ import annotations
 
 import time
+
+import pulp
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .conflicts import Conflict, apart_clique_conflict, find_conflict
+from .evaluate import evaluate
 from .model import PLACEMENT, AssignmentModel, build
 from .problem import AssignmentProblem
 from .solve import run_cbc
@@ -67,7 +70,10 @@ def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
     hard_all = [r for r, h in m.hard.items() if h]
     out = Outcome(schedule=None, status="no solution", bound=None, model=m)
 
+    overhead = 1.5 * m.build_seconds  # writing the model file and reading the solution, per CBC run
+
     def solve(seconds: float, what: str, warm: bool = False):
+        seconds = max(1.0, seconds - overhead)
         run = run_cbc(m.prob, seconds, seed=seed, progress=progress, verbose=verbose, threads=threads,
                       warm_start=warm)
         out.solver_runs.append(f"{what}: {run.result or 'no result'} in {run.seconds:.1f} s")
@@ -85,13 +91,19 @@ def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
         out.conflicts.append(c)
         softened |= _to_soften(c.rules)
         m.enforce({r: (r in hard_all and r not in softened) for r in m.amounts})
-    first = end - time.perf_counter()
-    if len(hard_all) > (1 if PLACEMENT in hard_all else 0):
-        first *= pl.first_share  # keep time for the relaxed run if this finds nothing
+    # a start: the greedy schedule, scored by the evaluator; when it keeps every enforced hard rule it
+    # is also the fallback result, and the MIP needs no time kept back for a relaxed run
     start = greedy(problem)
+    start_ev = evaluate(problem, start)
+    enforced_keys = {("placement" if r == PLACEMENT else r) for r in hard_all if r not in softened}
+    start_ok = all(line.result.holds for line in start_ev.lines if line.key in enforced_keys
+                   or line.key in ("capacity", "breaks"))
+    say(f"greedy start: cost {start_ev.cost:g}, {'keeps' if start_ok else 'breaks'} the hard rules")
     t_start = time.perf_counter()
-    complete = m.complete_start(start, seconds=max(1.0, 0.1 * first))
-    first -= time.perf_counter() - t_start
+    complete = m.complete_start(start, seconds=max(2.0, 0.25 * (end - t_start)))
+    first = end - time.perf_counter()
+    if not start_ok and len(hard_all) > (1 if PLACEMENT in hard_all else 0):
+        first *= pl.first_share  # keep time for the relaxed run if this finds nothing
     run = solve(first, "all hard rules" if not softened else f"with {len(softened)} hard rules softened",
                 warm=complete)
     rounds = 0
@@ -106,13 +118,43 @@ def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
         softened |= _to_soften(c.rules)
         m.enforce({r: (r in hard_all and r not in softened) for r in m.amounts})
         run = solve(end - time.perf_counter(), f"with {len(softened)} hard rules softened")
+    if not run.has_solution and not run.infeasible and start_ok:
+        # CBC found nothing in time, but the greedy start keeps every hard rule: it is the result
+        out.schedule, out.status, out.bound = start, "feasible (greedy start; the MIP found nothing better)", None
+        out.softened = softened
+        out.seconds = time.perf_counter() - t0
+        out.solver_runs.append("result: the greedy start (it keeps every hard rule)")
+        return out
     if not run.has_solution and not run.infeasible and end - time.perf_counter() > 1.0:
         # undecided: no schedule keeping every hard rule within the time; relax them all
         out.relaxed_all = True
         softened = set(hard_all)
         m.enforce({r: False for r in m.amounts})
-        m.complete_start(start, seconds=max(1.0, 0.1 * (end - time.perf_counter())))
-        run = solve(end - time.perf_counter(), "every hard rule softened", warm=True)
+        warm = m.complete_start(start, seconds=max(2.0, 0.25 * (end - time.perf_counter())))
+        run = solve(end - time.perf_counter(), "every hard rule softened", warm=warm)
+        if not run.has_solution:  # the greedy start, every rule scored at its weight
+            out.schedule, out.status, out.bound = start, "relaxed", None
+            out.softened, out.seconds = softened, time.perf_counter() - t0
+            out.solver_runs.append("result: the greedy start (the relaxed MIP found nothing in time)")
+            return out
+    left = end - time.perf_counter()
+    if run.has_solution and not run.proven_optimal and left > max(5.0, 0.15 * pl.time_limit):
+        # the first run kept time back for a relaxed run it did not need: go on from its schedule
+        best_obj, best_bound = run.objective, run.bound
+        for v in m.prob.variables():
+            if v.varValue is not None:
+                v.setInitialValue(round(v.varValue) if v.cat == pulp.LpInteger else v.varValue, check=False)
+        values = {v.name: v.varValue for v in m.prob.variables()}
+        again = solve(left, "continued from the first run's schedule", warm=True)
+        if again.has_solution and (best_obj is None or (again.objective or 0) <= best_obj + 1e-9):
+            if best_bound is not None and again.bound is not None:
+                again.bound = max(again.bound, best_bound)
+            run = again
+        else:  # keep the first run's schedule (and the better of the two bounds)
+            for v in m.prob.variables():
+                v.varValue = values.get(v.name)
+            if again.bound is not None and (run.bound is None or again.bound > run.bound):
+                run.bound = again.bound
     out.softened = softened
     out.seconds = time.perf_counter() - t0
     if run.has_solution:
@@ -129,24 +171,30 @@ def _to_soften(rules: list[int]) -> set[int]:
 
 
 def greedy(problem: AssignmentProblem) -> dict[int, Any]:
-    """A start: each item (longest first) at the first (start, place) that keeps the places' capacity,
-    the hard placing rules of the item and the hard 'one place at a time' rules."""
-    from .rules.atoms import OnePlace, Runs
+    """A start: each item at the first (start, place) that keeps the places' capacity and the hard
+    rules a greedy can see — the item's placing rules, 'one place at a time', and the orders (items
+    are placed after the items they must follow, from the slot after those end)."""
+    from .rules.atoms import OnePlace, Order, Runs
 
     p = problem
-    runs = [r.rule.formula for r in p.rules if r.hard and r.rule is not None and isinstance(r.rule.formula, Runs)]
-    persons = [r.rule.formula for r in p.rules if r.hard and r.rule is not None
-               and isinstance(r.rule.formula, OnePlace)]
+    hard = [r.rule.formula for r in p.rules if r.hard and r.rule is not None]
+    runs = [a for a in hard if isinstance(a, Runs)]
+    persons = [a for a in hard if isinstance(a, OnePlace)]
+    after: dict[int, list[tuple[int, bool]]] = {}  # item → [(item it must follow, right after?)]
+    for a in hard:
+        if isinstance(a, Order):
+            for first, second in a.pairs:
+                after.setdefault(second, []).append((first, a.immediate))
     group_of: dict[int, list[tuple[int, str]]] = {}
     for k, a in enumerate(persons):
         for value, items in a.groups:
             for i in items:
                 group_of.setdefault(i, []).append((k, value))
-    busy: set = set()
     rules_of: dict[int, list] = {}
     for a in runs:
         for i in a.items:
             rules_of.setdefault(i, []).append(a)
+    busy: set = set()
 
     def ok(i: int, pl: int, s: int) -> bool:
         cover = p.covered(i, s)
@@ -160,24 +208,51 @@ def greedy(problem: AssignmentProblem) -> dict[int, Any]:
                 return False
         return all((k, v, c) not in busy for k, v in group_of.get(i, ()) for c in cover)
 
+    # items that others must follow first (a topological order where the orders allow one)
+    order: list[int] = []
+    seen: set[int] = set()
+
+    def visit(i: int, path: set[int]) -> None:
+        if i in seen or i in path:
+            return
+        path.add(i)
+        for j, _ in after.get(i, ()):
+            visit(j, path)
+        path.discard(i)
+        seen.add(i)
+        order.append(i)
+
+    for i in sorted(range(p.I), key=lambda i: (-len(rules_of.get(i, ())) - len(after.get(i, ())),
+                                               -p.items[i].length)):
+        visit(i, set())
     used: dict[tuple[int, int], int] = {}
-    out: dict[int, Any] = {}
-    for i in sorted(range(p.I), key=lambda i: (-p.items[i].length, -len(rules_of.get(i, ())))):
-        out[i] = None
+    out: dict[int, Any] = {i: None for i in range(p.I)}
+    for i in order:
+        earliest, exact = 0, None
+        for j, immediate in after.get(i, ()):
+            if out.get(j) is None:
+                continue
+            end_j = out[j][1] + p.items[j].length
+            earliest = max(earliest, end_j)
+            if immediate:
+                exact = end_j
         best = None
         for s in p.starts[i]:
+            if s < earliest or (exact is not None and s != exact):
+                continue
             for pl, place in enumerate(p.places):
                 if all(used.get((pl, c), 0) < place.capacity for c in p.covered(i, s)):
                     if ok(i, pl, s):
                         best = (pl, s)
                         break
-                    if best is None:
-                        best = ("any", pl, s)
-            if best is not None and best[0] != "any":
+            if best is not None:
                 break
+        if best is None:  # nothing keeps every rule the greedy sees: the first free spot
+            best = next(((pl, s) for s in p.starts[i] for pl, place in enumerate(p.places)
+                         if all(used.get((pl, c), 0) < place.capacity for c in p.covered(i, s))), None)
         if best is None:
             continue
-        pl, s = best[1:] if best[0] == "any" else best
+        pl, s = best
         for c in p.covered(i, s):
             used[pl, c] = used.get((pl, c), 0) + 1
             for k, v in group_of.get(i, ()):
