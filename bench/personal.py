@@ -30,7 +30,7 @@ from xl_confsched.personal.phase2 import solve_phase2  # noqa: E402
 from xl_confsched.personal.phase3 import solve_phase3  # noqa: E402
 from xl_confsched.personal.reader import read_problem  # noqa: E402
 from xl_confsched.personal.template import workbook_from_data  # noqa: E402
-from xl_confsched.report import write_report_file  # noqa: E402
+from xl_confsched.report import write_result_files  # noqa: E402
 from xl_confsched.report_text import table_text  # noqa: E402
 from xl_confsched.tables import load_workbook_data  # noqa: E402
 
@@ -74,9 +74,7 @@ def main() -> None:
             tr = time.perf_counter()
             report = workflow.solve(wb, SolveSettings(time_limit=args.time_limit, solver=args.solver))
             ts = time.perf_counter()
-            out = write_report_file(src, report, Path(d) / "mapsp_out.xlsx")
-            for side in report.side_files:
-                side(out)
+            write_result_files(src, report, Path(d) / "mapsp_out.xlsx")
             tw = time.perf_counter()
         pipeline.append([seed, round(tr - t, 2), round(ts - tr, 2), round(tw - ts, 2), round(tw - t, 2),
                          report.status, report.summary.split(": ", 1)[1][:90]])

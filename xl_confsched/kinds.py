@@ -12,10 +12,14 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .report import Report
+from .errors import InputError, InputIssue
+from .report import STATUS_SHEET, Report, status_sheet
 from .tables import WorkbookData
+
+if TYPE_CHECKING:  # solvers imports PuLP: not needed to read a workbook
+    from .solvers import CancelToken
 
 
 @dataclass
@@ -29,6 +33,7 @@ class SolveSettings:
     threads: int | None = None
     verbose: bool = False
     progress: Callable[[str], None] | None = None  # called with one-line progress messages
+    cancel: CancelToken | None = None  # cancelled (Excel's Cancel): stop and return the best schedule so far
     # when the command started (time.perf_counter()): the answer is due time_limit seconds after it,
     # reading and writing included (None: when the solve itself starts)
     started: float | None = None
@@ -50,14 +55,42 @@ class WorkbookKind:
     module: str  # module path providing solve(data, settings) and check(data)
     result_sheets: tuple[str, ...]  # sheets that Clear results removes
 
+    models: tuple[str, ...] = ()  # values of --model / Settings ▸ model this kind accepts (empty: none)
+    options: tuple[str, ...] = ()  # kind-specific solve options it accepts (CLI flags, e.g. "fix", "work")
+
     def _mod(self):
         return importlib.import_module(self.module)
 
     def solve(self, data: WorkbookData, settings: SolveSettings) -> Report:
-        return self._mod().solve(data, settings)
+        """The kind's solve; ``settings.cancel`` reaches every solver call inside it (solvers.cancel_scope)."""
+        from .solvers import cancel_scope
+
+        with cancel_scope(settings.cancel):
+            return self._with_notices(data, lambda: self._mod().solve(data, settings))
 
     def check(self, data: WorkbookData) -> Report:
-        return self._mod().check(data)
+        return self._with_notices(data, lambda: self._mod().check(data))
+
+    def _with_notices(self, data: WorkbookData, run: Callable[[], Report]) -> Report:
+        """Run the kind's solve/check; what loading the workbook noticed joins its warnings."""
+        notices = data.notices(self.result_sheets)
+        try:
+            report = run()
+        except InputError as err:
+            err.issues.extend(notices)
+            raise
+        if notices:
+            add_warnings(report, notices)
+        return report
+
+    @property
+    def publishes(self) -> bool:
+        """The kind schedules talks: it has a programme to publish (web page, calendars)."""
+        return hasattr(self._mod(), "programme")
+
+    def programme(self, data: WorkbookData):
+        """(Programme, calendar zone or None, extra calendar groups, warnings) of the schedule the workbook holds."""
+        return self._mod().programme(data)
 
 
 KINDS: list[WorkbookKind] = [
@@ -66,21 +99,24 @@ KINDS: list[WorkbookKind] = [
         title="conference schedule (CSPLib template)",
         signature=("submissions", "tracks", "sessions", "rooms", "parameters"),
         module="xl_confsched.csplib.workflow",
-        result_sheets=("Schedule", "Live checks", "Violations", "Achievement", "Run", "Status"),
+        result_sheets=("Schedule", "Programme", "Live checks", "Violations", "Achievement", "Run", "Status"),
+        models=("full", "exact", "extended"),
+        options=("fix", "from", "max_changes", "hard_rules", "work", "solution"),
     ),
     WorkbookKind(
         name="talks",
         title="talk schedule from an interest survey",
         signature=("Talks", "Venues", "Timeslots", "Survey"),
         module="xl_confsched.talks.workflow",
-        result_sheets=("Talk Grid", "Talk Table", "Talk Conflicts", "Attendee Misses", "Achievement", "Run", "Status"),
+        result_sheets=("Talk Grid", "Programme", "Talk Table", "Talk Conflicts", "Talk Pairs", "Attendee Misses", "Achievement", "Run", "Status"),
+        models=("groups", "pairs", "direct"),
     ),
     WorkbookKind(
         name="personal",
         title="personalised schedule from participant profiles",
         signature=("Talks", "Profiles", "Structure"),
         module="xl_confsched.personal.workflow",
-        result_sheets=("Schedule", "Itineraries", "Chairs", "Achievement", "Run", "Status"),
+        result_sheets=("Schedule", "Programme", "Itineraries", "Chairs", "Achievement", "Run", "Status"),
     ),
     WorkbookKind(
         name="budget",
@@ -89,14 +125,33 @@ KINDS: list[WorkbookKind] = [
         module="xl_confsched.budget.workflow",
         # "Scenarios" is an input sheet of this kind, so the scenario results get their own name
         result_sheets=("Comparison", "Allocation", "Scenario Results", "Run", "Status"),
+        models=("ilp",),
+    ),
+    WorkbookKind(
+        name="assignment",
+        title="assignment of items to places × slots under rules in words",
+        signature=("Items", "Places", "Slots", "Rules"),
+        module="xl_confsched.assignment.workflow",
+        result_sheets=("Assignment Grid", "Assignment Table", "Rule Status", "Achievement", "Run", "Status"),
     ),
 ]
 
 
+def add_warnings(report: Report, issues: list[InputIssue]) -> None:
+    """Add warnings to a report: its issues and its Status sheet (made when it has none)."""
+    report.issues = list(issues) + list(report.issues)
+    for sheet in report.sheets:
+        if sheet.name == STATUS_SHEET and sheet.blocks:
+            fresh = status_sheet(issues).blocks[0].rows[1:]
+            rows = sheet.blocks[0].rows
+            rows[1:1] = fresh
+            return
+    report.sheets.append(status_sheet(report.issues, report.summary or "Warnings about the input"))
+
+
 def detect_kind(data: WorkbookData) -> WorkbookKind | None:
-    """The kind whose signature sheets are all present (most specific first)."""
-    names = set(data.names())
-    matches = [k for k in KINDS if all(s in names for s in k.signature)]
+    """The kind whose signature sheets are all present (most specific first); names without regard to case."""
+    matches = [k for k in KINDS if all(s in data for s in k.signature)]
     if not matches:
         return None
     return max(matches, key=lambda k: len(k.signature))
@@ -135,4 +190,5 @@ def expected_table_names() -> list[str]:
         except Exception:  # noqa: BLE001 - kind not written yet / optional
             continue
         names.extend(s for s in getattr(reader, "SHEETS", []) if isinstance(s, str))
+        names.extend(s for s in getattr(reader, "OPTIONAL_SHEETS", []) if isinstance(s, str))
     return list(dict.fromkeys(names))

@@ -7,21 +7,34 @@ Excel book by ``xl_confsched.excel`` (xlwings), so what an organiser sees in Exc
 what the CLI writes are the same thing.
 
 Rules for writers:
-* input sheets are never touched; result sheets are replaced as a whole;
-* a value that is a ``str`` starting with ``=`` is written as a formula;
-* the output is written to a temporary file first and moved into place only when
-  complete, so a failed run leaves the previous results intact.
+* input sheets are never touched; result sheets are replaced as a whole (sheet names
+  compared without regard to case, as Excel does);
+* only a :class:`Formula` value is written as a formula; every other ``str`` — names,
+  titles, notes copied from the inputs — is a text cell, whatever it begins with
+  (:func:`xl_confsched.writing.put_cell`);
+* the output goes through :class:`xl_confsched.writing.Outputs`: prepared beside the
+  target and put in place with the side files, or not at all; the input sheets' formula
+  cells keep their cached values.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal
 
 from .errors import InputIssue
+from .writing import Formula, Outputs, put_cell
+
+__all__ = ["Block", "Chart", "SheetReport", "Report", "Formula", "SideFile", "STATUS_SHEET", "status_sheet",
+           "write_report_file", "write_result_files", "write_sheet_openpyxl", "hyperlink_to"]
+
+# A side file of a report (the CSPLib solution file, calendars, a web page…): called with the
+# output workbook's path and the run's Outputs, it prepares its files there with
+# ``outputs.write_bytes / write_text / save_workbook / write_folder`` and returns nothing; the
+# caller commits them together with the workbook.  It must not write anything itself.
+SideFile = Callable[[Path, Outputs], None]
 
 
 @dataclass
@@ -45,6 +58,41 @@ class Block:
     conditional: list[tuple[str, str, str]] = field(default_factory=list)
     column_widths: dict[int, float] = field(default_factory=dict)
     input_columns: set[int] = field(default_factory=set)
+    # presentation (both writers; widths, wrapping and row heights are completed by sheet_layout)
+    wrap: set[int] = field(default_factory=set)  # columns whose data cells always wrap
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) in the block -> hex colour
+    bold: set[tuple[int, int]] = field(default_factory=set)  # (row, col) in the block, besides the header
+    row_heights: dict[int, float] = field(default_factory=dict)  # row in the block -> points
+    borders: bool = False  # thin borders round every cell of the block
+    align_top: bool = False  # data cells aligned to the top (wrapped text reads from the top)
+    validations: list["Validation"] = field(default_factory=list)
+    span: int = 0  # > 0: each row is one text, merged across this many columns and wrapped (notes, sentences)
+    merge_rows: set[int] = field(default_factory=set)  # rows of the block whose first cell spans the block's width
+    cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> number format
+
+
+@dataclass
+class Validation:
+    """A drop-down list on column ``column`` of a block's data rows (and ``spare_rows`` rows below).
+
+    ``source`` is a range formula such as ``"'Live checks'!$A$40:$A$43"`` or a quoted
+    list ``'"a,b,c"'``.
+    """
+
+    column: int
+    source: str
+    prompt: str = ""
+    spare_rows: int = 0
+
+
+@dataclass
+class PrintSetup:
+    """Page set-up of a sheet: orientation, fit to page width, repeated rows, page breaks."""
+
+    landscape: bool = True
+    fit_width: bool = True
+    title_rows: str | None = None  # e.g. "1:2", repeated at the top of every page
+    breaks_before: list[int] = field(default_factory=list)  # 1-based sheet rows that start a new page
 
 
 @dataclass
@@ -64,6 +112,7 @@ class SheetReport:
     blocks: list[Block] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     freeze: str | None = None
+    print_setup: PrintSetup | None = None
 
 
 @dataclass
@@ -77,9 +126,8 @@ class Report:
     summary: str = ""  # the one-paragraph message shown to the organiser
     issues: list[InputIssue] = field(default_factory=list)  # warnings to show on Status
     ok: bool = True  # False: the run produced no usable result; writers must leave previous results alone
-    # side files written next to the output workbook by the CLI (e.g. a CSPLib solution file,
-    # .ics calendars): each is called with the output workbook's path and returns the paths it wrote
-    side_files: list[Callable[[Path], list[Path]]] = field(default_factory=list)
+    # side files next to the output workbook (CSPLib solution file, .ics calendars…): see SideFile
+    side_files: list[SideFile] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)  # machine-readable summary (CLI --json)
     text_sheets: list[str] | None = None  # sheets printed on the terminal (default: all)
 
@@ -101,15 +149,27 @@ def status_sheet(issues: list[InputIssue], summary: str = "") -> SheetReport:
     """The Status sheet: a list of problems, each linked to its cell."""
     rows: list[list[Any]] = [["Severity", "Where", "What to do"]]
     for i in issues:
-        link = f'=HYPERLINK("#{_quoted(i.where)}","{i.where}")' if i.cell else i.where
+        link = hyperlink_to(i.sheet, i.cell, i.where) if i.cell else i.where
         rows.append([i.severity, link, i.message])
     blocks = [Block(anchor="A3", rows=rows, title=summary or None, column_widths={0: 10, 1: 28, 2: 100})]
     return SheetReport(name=STATUS_SHEET, blocks=blocks)
 
 
-def _quoted(where: str) -> str:
-    sheet, cell = where.split("!", 1)
-    return f"'{sheet}'!{cell}"
+_CELL_REF = re.compile(r"^\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?$")
+
+
+def hyperlink_to(sheet: str, cell: str, label: str) -> Any:
+    """A ``HYPERLINK`` formula to ``'sheet'!cell`` showing ``label`` — or the plain label when ``cell``
+    is not a cell reference.  Sheet names and labels come from the inputs: they are quoted (``'`` and
+    ``"`` doubled) so they can only ever be the link's text, never formula code."""
+    if not _CELL_REF.match(cell or ""):
+        return label
+    target = "#'" + sheet.replace("'", "''") + "'!" + cell
+    def lit(s: str) -> str:
+        return '"' + s.replace('"', '""') + '"'
+    if len(target) > 250 or len(label) > 250:  # Excel's limit for a string in a formula is 255
+        return label
+    return Formula(f"=HYPERLINK({lit(target)},{lit(label)})")
 
 
 # --------------------------------------------------------------------------------------
@@ -117,64 +177,90 @@ def _quoted(where: str) -> str:
 # --------------------------------------------------------------------------------------
 
 def write_report_file(source: str | Path, report: Report, out: str | Path | None = None,
-                      result_sheets: list[str] | None = None) -> Path:
+                      result_sheets: list[str] | None = None, outputs: Outputs | None = None) -> Path:
     """Copy ``source`` to ``out`` (default: overwrite ``source``) with the report's sheets.
 
-    Sheets named in ``result_sheets`` (default: the report's own sheet names and
-    ``Status``) are removed first; every other sheet is kept as it was.  The file is
-    written to a temporary path and moved into place at the end.
+    Sheets named in ``result_sheets`` (default: the report's own sheet names and ``Status``)
+    are removed first, names compared without regard to case; every other sheet is kept as it
+    was, formula cells with their cached values.  With ``outputs`` the workbook joins that set
+    of outputs (the caller commits it with the side files); without, it is written on its own,
+    atomically.  Macros are kept only when both files are ``.xlsm``.
     """
     from openpyxl import load_workbook
 
     source = Path(source)
     out = Path(out) if out else source
-    keep_vba = source.suffix.lower() in (".xlsm", ".xlam")
+    keep_vba = source.suffix.lower() in (".xlsm", ".xlam") and out.suffix.lower() in (".xlsm", ".xlam")
     wb = load_workbook(source, keep_vba=keep_vba)
-    drop = set(result_sheets or []) | set(report.sheet_names) | {STATUS_SHEET}
+    drop = {n.lower() for n in (set(result_sheets or []) | set(report.sheet_names) | {STATUS_SHEET})}
     for name in list(wb.sheetnames):
-        if name in drop:
+        if name.lower() in drop:
             del wb[name]
+    kept = list(wb.sheetnames)
     for sheet in report.sheets:
         write_sheet_openpyxl(wb, sheet)
-    fd, tmp = tempfile.mkstemp(suffix=out.suffix or ".xlsx", dir=str(out.parent.resolve()))
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if not wb.sheetnames:
+        wb.create_sheet("Sheet1")
+    if outputs is not None:
+        outputs.save_workbook(out, wb, cached_from=source, keep_sheets=kept)
+        return out
+    with Outputs() as own:
+        own.save_workbook(out, wb, cached_from=source, keep_sheets=kept)
+        own.commit()
     return out
+
+
+def write_result_files(source: str | Path, report: Report, out: str | Path,
+                       result_sheets: list[str] | None = None) -> list[Path]:
+    """The output workbook and every side file of ``report``, put in place together (or none of
+    them: :class:`~xl_confsched.writing.OutputError` says why).  Returns the paths written."""
+    with Outputs() as files:
+        write_report_file(source, report, out, result_sheets=result_sheets, outputs=files)
+        for side in report.side_files:
+            side(Path(out), files)
+        return files.commit()
 
 
 def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
     from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.table import Table as XLTable, TableStyleInfo
 
+    from .sheet_layout import block_origin, default_number_format, sheet_layout
+
     ws = wb.create_sheet(sheet.name)
+    lay = sheet_layout(sheet)
     bold = Font(bold=True)
     title_font = Font(bold=True, size=12)
     input_fill = PatternFill("solid", fgColor="FFF2CC")
+    thin = Side(style="thin", color="A6A6A6")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for block in sheet.blocks:
-        col_letter, row0 = coordinate_from_string(block.anchor)
-        col0 = column_index_from_string(col_letter)
+        row0, col0 = block_origin(block)
         if block.title:
-            c = ws.cell(row=max(1, row0 - 1), column=col0, value=block.title)
+            c = put_cell(ws, max(1, row0 - 1), col0, block.title)
             c.font = title_font
         for i, row in enumerate(block.rows):
             for j, v in enumerate(row):
-                c = ws.cell(row=row0 + i, column=col0 + j, value=_cell_value(v))
-                if block.header and i == 0:
+                c = put_cell(ws, row0 + i, col0 + j, v)
+                head = block.header and i == 0
+                if head or (i, j) in block.bold:
                     c.font = bold
-                elif j in block.number_formats:
-                    c.number_format = block.number_formats[j]
+                if not head:
+                    fmt = block.cell_formats.get((i, j)) or block.number_formats.get(j) or \
+                        default_number_format(c.value)
+                    if fmt:
+                        c.number_format = fmt
                 if i > 0 and j in block.input_columns:
                     c.fill = input_fill
-        for j, w in block.column_widths.items():
-            ws.column_dimensions[get_column_letter(col0 + j)].width = w
+                if (i, j) in block.fills:
+                    c.fill = PatternFill("solid", fgColor=block.fills[(i, j)])
+                if block.borders:
+                    c.border = box
+                # every cell reads from the top of its row (rows grow for wrapped neighbours)
+                c.alignment = Alignment(wrap_text=(row0 + i, col0 + j) in lay.wrapped or None, vertical="top")
         if block.table_name and len(block.rows) >= 2:
             ref = f"{block.anchor}:{get_column_letter(col0 + len(block.rows[0]) - 1)}{row0 + len(block.rows) - 1}"
             t = XLTable(displayName=block.table_name, ref=ref)
@@ -183,22 +269,49 @@ def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
         for rng, formula, colour in block.conditional:
             ws.conditional_formatting.add(
                 rng, FormulaRule(formula=[formula], fill=PatternFill("solid", fgColor=colour, bgColor=colour)))
+        for val in block.validations:
+            first = row0 + (1 if block.header else 0)
+            last = row0 + len(block.rows) - 1 + val.spare_rows
+            letter = get_column_letter(col0 + val.column)
+            dv = DataValidation(type="list", formula1=val.source, allow_blank=True, showDropDown=False,
+                                showErrorMessage=False, prompt=val.prompt or None,
+                                showInputMessage=bool(val.prompt))
+            dv.add(f"{letter}{first}:{letter}{max(first, last)}")
+            ws.add_data_validation(dv)
+    for (r, col) in lay.wrapped:  # titles merged or wrapped by the layout
+        c = ws.cell(row=r, column=col)
+        if not c.alignment.wrap_text:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    for rng in lay.merges:
+        ws.merge_cells(rng)
+    for col, w in lay.widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = w
+    for r, h in lay.heights.items():
+        ws.row_dimensions[r].height = h
     for chart in sheet.charts:
         _add_chart(ws, chart)
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
+    # every result sheet prints readable by default: landscape, as wide as the page
+    _print_setup(ws, sheet.print_setup or PrintSetup())
 
 
-def _cell_value(v: Any) -> Any:
-    # pandas / numpy scalars → plain Python
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        try:
-            return v.item()
-        except (AttributeError, ValueError):
-            pass
-    if isinstance(v, float) and v != v:  # NaN
-        return None
-    return v
+def _print_setup(ws, ps: PrintSetup) -> None:
+    from openpyxl.worksheet.pagebreak import Break, RowBreak
+
+    ws.page_setup.orientation = "landscape" if ps.landscape else "portrait"
+    if ps.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    if ps.title_rows:
+        ws.print_title_rows = ps.title_rows
+    if ps.breaks_before:
+        ws.row_breaks = RowBreak()
+        for r in ps.breaks_before:
+            if r > 1:
+                ws.row_breaks.append(Break(id=r - 1))
+    ws.print_options.gridLines = False
 
 
 def _add_chart(ws, chart: Chart) -> None:

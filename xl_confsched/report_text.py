@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .report import Report
+from .report import Formula, Report
 
 
 def _fmt(v: Any) -> str:
@@ -14,8 +14,7 @@ def _fmt(v: Any) -> str:
         return f"{v:,.2f}" if v != int(v) else f"{int(v):,}"
     if isinstance(v, int) and not isinstance(v, bool):
         return f"{v:,}"
-    s = str(v)
-    return s if not s.startswith("=") else "(formula)"
+    return "(formula)" if isinstance(v, Formula) else str(v)
 
 
 def table_text(rows: list[list[Any]], max_rows: int = 60, number_formats: dict[int, str] | None = None) -> str:

@@ -64,7 +64,8 @@ def test_cell_parsers():
     assert parse_int(3) == 3 and parse_int(3.0) == 3 and parse_int("4") == 4 and parse_int(2.5) is None
     assert parse_int("x") is None and parse_int(True) is None
     assert parse_number(None) == 0 and parse_number("") == 0 and parse_number(2.5) == 2.5
-    assert parse_number(" ") is None and parse_number("abc") is None
+    assert parse_number(" ") == 0  # only spaces: empty, as in every reader (xl_confsched.cells)
+    assert parse_number("abc") is None and parse_number("nan") is None and parse_number("1e309") is None
     assert split_names("A, B") == ["A", "B"] and split_names(" A ,B,, ") == ["A", "B"] and split_names(None) == []
 
 

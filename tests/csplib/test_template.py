@@ -39,4 +39,5 @@ def test_blank_template_reads_and_matrices_follow_the_lists(tmp_path):
     rows = sheets(spec)
     assert rows["tracks_rooms|penalty"][0][-1] == "Room D" and rows["tracks_rooms|penalty"][-1][0] == "Robotics"
     assert len(rows["similar tracks"]) == len(spec.tracks) + 1 and len(rows["similar tracks"][0]) == len(spec.tracks) + 1
-    assert rows["submissions"][0][-1] == "Room D"
+    assert rows["submissions"][0][7 + len(spec.sessions) + len(spec.rooms) - 1] == "Room D"
+    assert rows["submissions"][0][-len(spec.descriptive):] == spec.descriptive  # optional columns after the rooms

@@ -153,6 +153,8 @@ class Workbook:
                 grid = wb.cells.setdefault(name, {})
                 for i, row in enumerate(a["values"]):
                     for j, v in enumerate(row):
+                        if isinstance(v, str) and v.startswith("'"):
+                            v = v[1:]  # as Excel does: a leading apostrophe marks text and is not stored
                         grid[(a["start_row"] + 1 + i, a["start_column"] + 1 + j)] = v
             elif f == "alert":
                 wb.alerts.append(a["args"][0])

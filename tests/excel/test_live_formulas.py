@@ -302,3 +302,90 @@ def test_only_functions_of_excel_2016_and_libreoffice(solved):
         used |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", f))
     assert used <= {"SUM", "SUMPRODUCT", "COUNTIF", "INDEX", "MATCH", "IF", "IFERROR", "AND", "OR", "ABS", "MAX",
                     "SMALL", "ISNUMBER"}, used
+
+
+# ----------------------------------------------------------------------------- issue 16: hand edits seen right
+
+def test_a_talk_put_into_another_talks_slot_is_a_double_booking_and_nothing_else(solved, tmp_path):
+    """The issue's case: HEA02 moved into HEA01's slot. Live checks say "double-booked", attribute the room to
+    the track that is there (not the sum of two track numbers), and Check refuses the table naming the cell."""
+    problem, path = solved
+    t = Table(problem, path)
+    a, b = "HEA01", "HEA02"
+    before = t.get(a)
+    t.put(b, before)
+    edited = t.save(tmp_path / "hea.xlsx")
+    ws = load_workbook(recalc_many([edited], tmp_path / "rc")[0], data_only=True)[lf.LIVE]
+    _terms, _total, subs, tracks, _sessions = live_values(ws, problem)
+    assert subs[a][lf.F_OVERLAP] >= 1 and subs[b][lf.F_OVERLAP] >= 1
+    assert [r for r, row in subs.items() if row[lf.F_OVERLAP]] == [a, b] or \
+        {r for r, row in subs.items() if row[lf.F_OVERLAP]} == {a, b}
+    assert not [r for r, row in subs.items() if row[lf.F_MISPLACED]], "no room attributed to another track"
+    hea = problem.tracks[problem.submissions[problem.find_submission(a)].track].name
+    # the room's track is HEA's, as a name on the grid (never a track that is not there)
+    lay = lf._Layout(problem)
+    s = problem.session_index[before[0]]
+    r = problem.room_index[before[1]]
+    assert ws.cell(lay.grid_first + s, lay.names_col + r).value == hea
+    assert ws.cell(lay.grid_first + s, lay.grid_col + r).value == problem.find_track(hea) + 1
+    # Healthcare neither split over rooms nor run in parallel because of the double booking
+    assert tracks[hea][0] == 0
+    note = ws.cell(lay.notes_row + 2, 1).value
+    assert note.startswith("2 talks share a time slot"), note
+    with pytest.raises(InputError) as err:
+        schedule_in_workbook(problem, load_workbook_data(edited))
+    assert any(f"{a} and {b}" in i.message or f"{b} and {a}" in i.message for i in err.value.issues)
+
+
+def test_live_checks_say_at_the_top_what_they_do_not_see(solved):
+    problem, path = solved
+    ws = load_workbook(path)[lf.LIVE]
+    top = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, 8))
+    for word in ("do NOT see", "presenters", "co-presenters", "weights", "until you click Check"):
+        assert word in top, word
+
+
+def test_a_track_in_two_rooms_of_one_session_and_a_double_booked_presenter_match_the_evaluator(solved, tmp_path):
+    """What the optimiser may now choose at the weights' price: a track in several rooms of one session, a
+    presenter in two rooms at once. The live formulas must score those exactly as the evaluator does."""
+    problem, path = solved
+    t = Table(problem, path)
+    length = {s.ref: s.required_slots for s in problem.submissions}
+
+    def swap(a, b):
+        wa, wb = t.get(a), t.get(b)
+        t.put(a, wb)
+        t.put(b, wa)
+
+    # a track takes a second room of a session it uses: one of its talks swaps with the first talk of another
+    # room of that session (same length), which then holds this track too
+    done = False
+    for k in range(problem.T):
+        for m in [s.ref for s in problem.submissions if s.track == k]:
+            sess, room, _slot = t.get(m)
+            firsts = sorted((t.get(z.ref)[2], z.ref) for z in problem.submissions
+                            if t.get(z.ref)[0] == sess and t.get(z.ref)[1] != room and z.track != k)
+            for room2 in {t.get(z)[1] for _, z in firsts}:
+                z = min((sl, ref) for sl, ref in firsts if t.get(ref)[1] == room2)[1]
+                if length[z] == length[m]:
+                    swap(m, z)
+                    done = True
+                    break
+            if done:
+                break
+        if done:
+            break
+    assert done
+    # a presenter in two rooms at the same time: the partner swaps with the talk beside the first one
+    for x, y in _pair(problem, problem.derived.presenter_conflicts):
+        sx = t.get(x)
+        beside = [z.ref for z in problem.submissions if z.ref not in (x, y) and t.get(z.ref)[0] == sx[0]
+                  and t.get(z.ref)[1] != sx[1] and t.get(z.ref)[2] == sx[2] and length[z.ref] == length[y]]
+        if beside:
+            swap(y, beside[0])
+            break
+    edited = t.save(tmp_path / "split_pc.xlsx")
+    rec = recalc_many([edited], tmp_path / "rc")[0]
+    ev = assert_matches_evaluator(problem, edited, rec, "two rooms + presenter")
+    assert ev.term("PC").violations or ev.term("PCT").violations
+    assert ev.term("NR").violations or ev.term("PAR").violations

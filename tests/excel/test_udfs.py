@@ -13,18 +13,19 @@ from openpyxl import load_workbook
 
 from xl_confsched import udfs
 from xl_confsched.csplib.evaluate import evaluate
-from xl_confsched.csplib.results import assignment_table_column
+from xl_confsched.csplib.results import ASSIGNMENT_COLUMNS, assignment_table_column
 from xl_confsched.csplib.workflow import schedule_in_workbook
 from xl_confsched.errors import InputError
 from xl_confsched.tables import load_workbook_data
 
 REPO = Path(__file__).resolve().parents[2]
+C = {name: j for j, name in enumerate(ASSIGNMENT_COLUMNS)}
 
 
 def table_values(problem, path):
     ws = load_workbook(path, data_only=True)["Schedule"]
     c0 = assignment_table_column(problem) + 1
-    return [[ws.cell(r, c).value for c in range(c0, c0 + 10)] for r in range(1, problem.N + 2)]
+    return [[ws.cell(r, c).value for c in range(c0, c0 + len(ASSIGNMENT_COLUMNS))] for r in range(1, problem.N + 2)]
 
 
 def test_pure_functions_equal_the_evaluator(solved):
@@ -44,10 +45,12 @@ def test_score_follows_a_hand_edit(solved):
     problem, path = solved
     rows = table_values(problem, path)
     before = udfs.score(problem, rows)
-    # swap the sessions/rooms/slots of two talks of different tracks (columns 2..4)
+    # swap the sessions/rooms/slots of two talks of different tracks
     i = 1
-    j = next(k for k in range(2, len(rows)) if rows[k][1] != rows[i][1] and rows[k][5] == rows[i][5])
-    rows[i][2:5], rows[j][2:5] = rows[j][2:5], rows[i][2:5]
+    j = next(k for k in range(2, len(rows)) if rows[k][C["Track"]] != rows[i][C["Track"]]
+             and rows[k][C["Slots"]] == rows[i][C["Slots"]])
+    a, b = C["Session"], C["Time slot"] + 1
+    rows[i][a:b], rows[j][a:b] = rows[j][a:b], rows[i][a:b]
     after = udfs.score(problem, rows)
     assert after != before or udfs.conflicts(problem, rows) != ["none"]
     assert any("another track's room" in line for line in udfs.conflicts(problem, rows))
@@ -60,7 +63,7 @@ def test_bad_ranges_and_names(solved):
         udfs.term(problem, "coffee breaks", rows)
     with pytest.raises(InputError):
         udfs.score(problem, [["a", "b"], [1, 2]])
-    rows[3][2] = "Sunday"
+    rows[3][C["Session"]] = "Sunday"
     with pytest.raises(InputError, match="Sunday"):
         udfs.score(problem, rows)
     # the cell shows a message, never a traceback

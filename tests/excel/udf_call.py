@@ -19,7 +19,7 @@ from xlwings.pro.udfs_officejs import custom_functions_call
 
 from xl_confsched import udfs
 from xl_confsched.csplib.reader import read_problem
-from xl_confsched.csplib.results import assignment_table_column
+from xl_confsched.csplib.results import ASSIGNMENT_COLUMNS, assignment_table_column
 from xl_confsched.tables import load_workbook_data
 
 
@@ -29,7 +29,7 @@ def main(path: str) -> None:
     ws = load_workbook(path, data_only=True)["Schedule"]
     c0 = assignment_table_column(problem) + 1
     # the values as the Office.js client sends a range: "" for empty cells
-    rows = [["" if ws.cell(r, c).value is None else ws.cell(r, c).value for c in range(c0, c0 + 10)]
+    rows = [["" if ws.cell(r, c).value is None else ws.cell(r, c).value for c in range(c0, c0 + len(ASSIGNMENT_COLUMNS))]
             for r in range(1, problem.N + 2)]
     calls = {"score": ("confsched_score", [rows]),
              "term": ("confsched_term", [[["presenter time zones"]], rows]),

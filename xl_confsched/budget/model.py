@@ -17,6 +17,8 @@ from typing import Optional
 
 import pulp
 
+from .. import solvers
+from ..solvers import CancelToken
 from .problem import BudgetProblem, Scenario, SeatRule
 
 EPS = 1e-6
@@ -161,6 +163,7 @@ class SolveOptions:
     seed: int = 0
     threads: int = 1
     verbose: bool = False
+    cancel: CancelToken | None = None  # stops the solve; the best plan found so far is kept
 
 
 @dataclass
@@ -178,19 +181,6 @@ class Plan:
     @property
     def solved(self) -> bool:
         return self.x is not None and self.status in ("optimal", "feasible")
-
-
-def _solver(opts: SolveOptions, mip: bool):
-    if opts.solver == "highs":
-        return pulp.HiGHS(mip=mip, msg=opts.verbose, timeLimit=opts.time_limit, threads=opts.threads,
-                          random_seed=opts.seed)
-    # CBC is single-threaded unless told otherwise.  Passing ``-threads 1`` switches on its
-    # parallel code path, which now and then stalls on a lock for ~10 s even on a 4-variable
-    # model (seen here about 1 solve in 150; cf. coin-or/Cbc#640, coin-or/pulp#737), so the
-    # option is only passed for more than one thread.
-    threads = opts.threads if opts.threads and opts.threads > 1 else None
-    return pulp.PULP_CBC_CMD(mip=mip, msg=opts.verbose, timeLimit=opts.time_limit, threads=threads,
-                             options=[f"randomSeed {opts.seed}"])
 
 
 def _build(inst: Instance, objective: str, relaxed: bool, drop: tuple[str, ...] = ()):
@@ -222,7 +212,9 @@ def _build(inst: Instance, objective: str, relaxed: bool, drop: tuple[str, ...] 
 
 def _run(prob, x, opts: SolveOptions, relaxed: bool) -> Plan:
     t0 = time.perf_counter()
-    prob.solve(_solver(opts, mip=not relaxed))
+    solvers.solve(prob, solvers.SolverOptions(solver=opts.solver, time_limit=opts.time_limit, seed=opts.seed,
+                                              threads=opts.threads, mip=not relaxed, verbose=opts.verbose,
+                                              cancel=opts.cancel))
     secs = time.perf_counter() - t0
     st = prob.status
     sol = prob.sol_status

@@ -22,6 +22,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field
 
+from .. import cells
 from ..errors import InputIssue, IssueLog
 from ..tables import Table, WorkbookData, is_blank
 
@@ -124,19 +125,19 @@ def column(table: Table, *labels: str) -> int | None:
     return None
 
 
+MONEY_MAX = 1e12  # budgets, fees, costs
+DAYS_MAX = 366
+HEADCOUNT_MAX = 1_000_000
+SCORE_MAX = 1e9
+
+
 def parse_number(value: Any) -> float | None:
-    """A number from a cell: int/float, or text such as "1,200" or "$ 2,650". None if not a number."""
-    if isinstance(value, bool):
+    """A finite number from a cell: int/float, or text such as "1,200" or "$ 2,650" (the one rule of
+    :mod:`xl_confsched.cells`). None if not a number."""
+    try:
+        return float(cells.number(value))
+    except cells.CellError:
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if value == value else None
-    if isinstance(value, str):
-        s = re.sub(r"[\s,$€£]", "", value)
-        try:
-            return float(s)
-        except ValueError:
-            return None
-    return None
 
 
 def _fmt(x: float) -> str:
@@ -148,27 +149,40 @@ class _Reader:
         self.log = log
 
     def number(self, t: Table, i: int, j: int, what: str, *, minimum: float | None = 0,
-               integer: bool = False, required: bool = True) -> float | None:
+               integer: bool = False, required: bool = True, maximum: float | None = None) -> float | None:
         v = t.value(i, j)
-        if is_blank(v):
+        if cells.blank(v):
             if required:
                 self.log.error(t.ref(i, j), f"{what} is empty; type a number.")
             return None
         x = parse_number(v)
         if x is None:
-            self.log.error(t.ref(i, j), f"{what} must be a number, not {v!r}.")
+            err = cells.excel_error(v)
+            self.log.error(t.ref(i, j), f"{what} must be a number, not {cells.shown(v)}"
+                                        + (f" (the Excel error of a formula that failed)" if err else "") + ".")
             return None
         if minimum is not None and x < minimum:
             self.log.error(t.ref(i, j), f"{what} must be at least {_fmt(minimum)}, not {_fmt(x)}.")
             return None
+        top = maximum if maximum is not None else (HEADCOUNT_MAX if integer else MONEY_MAX)
+        if abs(x) > top:
+            self.log.error(t.ref(i, j), f"{what} is {_fmt(x)}; it must be at most {_fmt(top)}.")
+            return None
         if integer and not float(x).is_integer():
             self.log.error(t.ref(i, j), f"{what} must be a whole number of attendees, not {x:g}.")
             return None
+        if isinstance(v, str) and cells.is_ambiguous_thousands(v):
+            self.log.warn(t.ref(i, j), f"{what}: {cells.shown(v)} is read as {_fmt(x)} (the comma as a thousands "
+                                       "separator).")
         return x
 
     def text(self, t: Table, i: int, j: int | None) -> str:
         v = t.value(i, j) if j is not None else None
-        return "" if is_blank(v) else str(v).strip()
+        if j is not None and cells.excel_error(v):
+            self.log.error(t.ref(i, j), f"this cell is the Excel error {cells.excel_error(v)} (a formula that "
+                                        "failed), not a name; fix the formula or type the name.")
+            return ""
+        return cells.text(v)
 
 
 def _sheet(data: WorkbookData, name: str, labels: tuple[str, ...], log: IssueLog, required: bool,
@@ -242,6 +256,7 @@ def read_budget(data: WorkbookData, log: IssueLog) -> BudgetSettings | None:
     for i, row in t.data_rows():
         label = t.value(i, js)
         if is_blank(label):
+            cells.CellReader(log).label_without_value(t, i, js, jv)
             continue
         key = _ALIAS_TO_KEY.get(norm(label))
         if key is None:
@@ -285,16 +300,12 @@ def read_budget(data: WorkbookData, log: IssueLog) -> BudgetSettings | None:
 # --------------------------------------------------------------------------------------
 
 def parse_yes_no(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    s = norm(value)
-    if s in ("yes", "y", "true", "x", "flagship", "1", "ja", "oui"):
-        return True
-    if s in ("no", "n", "false", "0", "nonflagship", "nein", "non"):
-        return False
-    return None
+    """Yes / No (None for an empty or unreadable cell), as :func:`xl_confsched.cells.flag` reads it."""
+    try:
+        return cells.flag(value, blank_value=None, yes=("flagship",),
+                          no=("non-flagship", "nonflagship", "non flagship", "not flagship"))
+    except cells.CellError:
+        return None
 
 
 def read_conferences(data: WorkbookData, log: IssueLog) -> list[Conference]:
@@ -335,9 +346,9 @@ def read_conferences(data: WorkbookData, log: IssueLog) -> list[Conference]:
         region = r.text(t, i, cols["region"])
         if not region:
             log.error(t.ref(i, cols["region"]), f"'{name}' has no region; type the region as written on the Flights sheet.")
-        days = r.number(t, i, cols["days"], f"days of '{name}'")
+        days = r.number(t, i, cols["days"], f"days of '{name}'", maximum=DAYS_MAX)
         fee = r.number(t, i, cols["fee"], f"registration fee of '{name}'")
-        demand = r.number(t, i, cols["demand"], f"demand score of '{name}'", minimum=None)
+        demand = r.number(t, i, cols["demand"], f"demand score of '{name}'", minimum=None, maximum=SCORE_MAX)
         flagship = True
         if cols["flagship"] is not None:
             fv = t.value(i, cols["flagship"])
@@ -516,7 +527,8 @@ def read_scenarios(data: WorkbookData, log: IssueLog, flagship_names: list[str])
                 vals[key] = int(x) if integer else x
         adj: dict[str, float] = {}
         for j, conf in demand_cols.items():
-            x = r.number(t, i, j, f"demand adjustment of '{conf}' in scenario '{name}'", minimum=None, required=False)
+            x = r.number(t, i, j, f"demand adjustment of '{conf}' in scenario '{name}'", minimum=None, required=False,
+                         maximum=SCORE_MAX)
             if x is not None and x != 0:
                 adj[conf] = x
         out.append(Scenario(name=name, demand_adjustments=adj, ref=t.ref(i, jn), **vals))

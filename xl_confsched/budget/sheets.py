@@ -16,7 +16,7 @@ from typing import Any, Optional
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..report import Block, Chart, SheetReport
+from ..report import Block, Chart, Formula, SheetReport
 from .analysis import Analysis, CaseResult
 from .model import Evaluation, Instance
 from .problem import BudgetProblem
@@ -171,13 +171,13 @@ def comparison_sheet(a: Analysis) -> SheetReport:
 
 def _link(ref: Optional[str], value: Any) -> Any:
     x = xref(ref)
-    return f"={x}" if x else value
+    return Formula(f"={x}") if x else value
 
 
 def _link_optional(ref: Optional[str], value: Any, empty: str = '""') -> Any:
     """A link to an input cell that may be left empty (shown as ``empty``, not as Excel's 0)."""
     x = xref(ref)
-    return f'=IF({x}="",{empty},{x})' if x else value
+    return Formula(f'=IF({x}="",{empty},{x})') if x else value
 
 
 def allocation_sheet(problem: BudgetProblem, inst: Instance, attendees: list[Optional[float]],
@@ -198,22 +198,22 @@ def allocation_sheet(problem: BudgetProblem, inst: Instance, attendees: list[Opt
             _link(c.refs.get("flight"), c.flight),
             _link(c.refs.get("hotel"), c.hotel),
             _link(c.refs.get("food"), c.food),
-            f"={C['Flight per person']}+{C['Days']}*({C['Hotel per day']}+{C['Food per day']})",
+            Formula(f"={C['Flight per person']}+{C['Days']}*({C['Hotel per day']}+{C['Food per day']})"),
             _link(c.refs.get("fee"), c.registration_fee),
             _link(c.refs.get("demand"), c.demand),
             _link_optional(s.refs.get("min_per_flagship"), s.min_per_flagship, empty="0"),
             _link_optional(s.refs.get("max_per_flagship"), s.max_per_flagship),
             None if not lp else round(lp[i], 4),
             _int_or_float(attendees[i]) if attendees[i] is not None else None,
-            f"={C['Attendees']}*{C['T&E per person']}",
-            f"={C['Attendees']}*{C['Registration fee']}",
-            f"={C['Attendees']}*{C['Demand score']}",
-            (f'=IF(AND({C["Attendees"]}>={C["Min"]},OR({C["Max"]}="",{C["Attendees"]}<={C["Max"]})),"Yes","No")'),
+            Formula(f"={C['Attendees']}*{C['T&E per person']}"),
+            Formula(f"={C['Attendees']}*{C['Registration fee']}"),
+            Formula(f"={C['Attendees']}*{C['Demand score']}"),
+            (Formula(f'=IF(AND({C["Attendees"]}>={C["Min"]},OR({C["Max"]}="",{C["Attendees"]}<={C["Max"]})),"Yes","No")')),
         ])
     total_row = last + 1
 
     def colsum(name: str) -> str:
-        return f"=SUM({col[name]}{first}:{col[name]}{last})"
+        return Formula(f"=SUM({col[name]}{first}:{col[name]}{last})")
 
     rows.append(["Total", None, None, None, None, None, None, None, None, None, None,
                  colsum("LP relaxation") if lp else None, colsum("Attendees"), colsum("T&E spend"),
@@ -239,42 +239,42 @@ def allocation_sheet(problem: BudgetProblem, inst: Instance, attendees: list[Opt
         B[key] = f"B{top + 1 + len(items)}"
         items.append((label, value, fmt, note))
 
-    add("seats", "Flagship attendees", f"=SUM({att}{first}:{att}{last})", MONEY)
+    add("seats", "Flagship attendees", Formula(f"=SUM({att}{first}:{att}{last})"), MONEY)
     add("target", "Flagship seat target",
         _link_optional(s.refs.get("seat_target"), s.seat_target), MONEY,
         f"rule: Σ attendees {({'exactly': '=', 'at least': '≥', 'at most': '≤'})[s.seat_rule]} target ({s.seat_rule})")
     op = {"exactly": "=", "at least": ">=", "at most": "<="}[s.seat_rule]
     add("target_ok", "Seat target met",
-        f'=IF(ISNUMBER({B["target"]}),IF({B["seats"]}{op}{B["target"]},"Yes","No"),"no target")', MONEY)
+        Formula(f'=IF(ISNUMBER({B["target"]}),IF({B["seats"]}{op}{B["target"]},"Yes","No"),"no target")'), MONEY)
     add("bounds", "Within per-flagship bounds",
-        f'=IF(COUNTIF({col["Within bounds"]}{first}:{col["Within bounds"]}{last},"No")=0,"Yes","No")', MONEY)
+        Formula(f'=IF(COUNTIF({col["Within bounds"]}{first}:{col["Within bounds"]}{last},"No")=0,"Yes","No")'), MONEY)
     add("te_budget", "T&E budget", _link(s.refs.get("te_budget"), s.te_budget), MONEY, "from the Budget sheet")
-    add("te_spend", "T&E spend", f"=SUM({col['T&E spend']}{first}:{col['T&E spend']}{last})", MONEY)
-    add("te_rem", "Remaining T&E", f"={B['te_budget']}-{B['te_spend']}", MONEY)
+    add("te_spend", "T&E spend", Formula(f"=SUM({col['T&E spend']}{first}:{col['T&E spend']}{last})"), MONEY)
+    add("te_rem", "Remaining T&E", Formula(f"={B['te_budget']}-{B['te_spend']}"), MONEY)
     add("reg_budget", "Registration budget", _link(s.refs.get("registration_budget"), s.registration_budget), MONEY,
         "from the Budget sheet")
     add("reg_spend", "Registration spend",
-        f"=SUM({col['Registration spend']}{first}:{col['Registration spend']}{last})", MONEY)
-    add("reg_rem", "Remaining registration", f"={B['reg_budget']}-{B['reg_spend']}", MONEY)
+        Formula(f"=SUM({col['Registration spend']}{first}:{col['Registration spend']}{last})"), MONEY)
+    add("reg_rem", "Remaining registration", Formula(f"={B['reg_budget']}-{B['reg_spend']}"), MONEY)
     cost_val = s.non_flagship_seat_cost
     add("seat_cost", "T&E cost of one non-flagship seat",
         _link(s.refs.get("non_flagship_seat_cost"), cost_val) if s.refs.get("non_flagship_seat_cost") and
         s.non_flagship_cost_note == "Budget sheet" else (None if cost_val is None else round(cost_val, 2)),
         MONEY, s.non_flagship_cost_note)
     add("extra", "Additional non-flagship seats",
-        f'=IF(ISNUMBER({B["seat_cost"]}),IF({B["seat_cost"]}>0,MAX(0,INT({B["te_rem"]}/{B["seat_cost"]})),""),"")', MONEY,
+        Formula(f'=IF(ISNUMBER({B["seat_cost"]}),IF({B["seat_cost"]}>0,MAX(0,INT({B["te_rem"]}/{B["seat_cost"]})),""),"")'), MONEY,
         "second stage: remaining T&E ÷ non-flagship seat cost, rounded down")
     add("feasible", "Feasible",
-        f'=IF(AND({B["te_rem"]}>=0,{B["reg_rem"]}>=0,{B["target_ok"]}<>"No",{B["bounds"]}="Yes"),"Yes","No")', MONEY,
+        Formula(f'=IF(AND({B["te_rem"]}>=0,{B["reg_rem"]}>=0,{B["target_ok"]}<>"No",{B["bounds"]}="Yes"),"Yes","No")'), MONEY,
         "both budgets kept, seat target met, every flagship within its bounds")
     add("binds", "What binds",
-        (f'=IF({B["feasible"]}="Yes","nothing: the plan is feasible",'
+        (Formula(f'=IF({B["feasible"]}="Yes","nothing: the plan is feasible",'
          f'IF({B["te_rem"]}<0,"T&E is over budget by "&TEXT(-{B["te_rem"]},"#,##0")&". ","")'
          f'&IF({B["reg_rem"]}<0,"Registration is over budget by "&TEXT(-{B["reg_rem"]},"#,##0")&". ","")'
          f'&IF({B["target_ok"]}="No","The seat target is not met ("&{B["seats"]}&" seats). ","")'
-         f'&IF({B["bounds"]}="No","Some flagships are outside the per-flagship bounds. ",""))'), MONEY)
+         f'&IF({B["bounds"]}="No","Some flagships are outside the per-flagship bounds. ",""))')), MONEY)
     add("objective", "Objective (Σ demand × attendees)",
-        f"=SUM({col['Demand contribution']}{first}:{col['Demand contribution']}{last})", OBJ)
+        Formula(f"=SUM({col['Demand contribution']}{first}:{col['Demand contribution']}{last})"), OBJ)
     blocks = [
         Block(anchor="A1", header=False, rows=[[
             "Change any yellow Attendees cell: spend, remaining budget, feasibility and the second stage "

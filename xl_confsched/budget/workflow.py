@@ -20,7 +20,7 @@ KIND = "budget"
 def _options(settings: SolveSettings) -> SolveOptions:
     return SolveOptions(solver=settings.solver or "cbc", time_limit=float(settings.time_limit or 60.0),
                         seed=int(settings.seed or 0), threads=int(settings.threads or 1),
-                        verbose=bool(settings.verbose))
+                        verbose=bool(settings.verbose), cancel=settings.cancel)
 
 
 def solve(data: WorkbookData, settings: SolveSettings) -> Report:

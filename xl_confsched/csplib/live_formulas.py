@@ -25,7 +25,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter as L
 
-from ..report import Block, SheetReport
+from ..report import Block, Formula, PrintSetup, SheetReport
 from .evaluate import Evaluation
 from .problem import Problem
 from .results import ASSIGNMENT_COLUMNS, SCHEDULE, assignment_table_column
@@ -58,8 +58,9 @@ class _Layout:
     def __init__(self, problem: Problem):
         p = problem
         self.N, self.S, self.R, self.K = p.N, p.S, p.R, p.T
-        # term totals
-        self.terms_row = 3  # header; terms below
+        # plain-words notes at the top (rows 2..), then the term totals
+        self.notes_row = 2
+        self.terms_row = self.notes_row + len(NOTES) + 2  # header; terms below
         self.total_row = self.terms_row + len(TERMS) + 1
         # per submission
         self.sub_row = self.total_row + 4  # header
@@ -106,6 +107,25 @@ class _Layout:
         return _rng(1 + j, self.sub_first, 1 + j, self.sub_last)
 
 
+NOTES = [
+    "These formulas re-score the Schedule sheet's Assignments table as you edit its Session, Room and Time slot "
+    "columns (plain Excel formulas: no Python needed).",
+    "They do NOT see edits of the input sheets — submissions (presenters, attendees, co-presenters, tracks, "
+    "orders, time zones), tracks and chairs, sessions, rooms, penalties and weights — until you click Check: the "
+    "data they use was copied from the inputs at the last Solve or Check (at the bottom of this sheet).",
+    None,  # the double-booking line (a formula)
+    "Conference ▸ Check scores the schedule with the full evaluator and rewrites the Schedule, Programme and this "
+    "sheet from the Assignments table.",
+]
+
+
+def list_ranges(problem: Problem) -> tuple[str, str]:
+    """Absolute ranges (on this sheet) of the session and room name lists, for drop-downs."""
+    lay = _Layout(problem)
+    return (_rng(1, lay.d_sessions, 1, lay.d_sessions + problem.S - 1),
+            _rng(1, lay.d_rooms, 1, lay.d_rooms + problem.R - 1))
+
+
 # per-submission columns (0-based)
 REF, TRACK, TROW, SESS, ROOM, SLOT, SLOTS, S_IX, R_IX, ON, KEY, EARLY, GRIDK, OWNK = range(14)
 F_MISPLACED, F_OVERLAP, F_PASTEND, F_PC, F_PCT, F_AC, F_ACT, F_TZ, F_SS, F_SP, POS, ORDER, F_ORD, F_UNSCHED = range(14, 28)
@@ -147,6 +167,8 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
 
     c = lay.col
     ON_, SESSIX, ROOMIX, SLOT_, SLOTS_ = c(ON), c(S_IX), c(R_IX), c(SLOT), c(SLOTS)
+    # sessions with the same name? impossible (the reader rejects them); a talk in a slot beyond the session is
+    # flagged "Runs past session end"
 
     # ---------------------------------------------------------------- per submission
     sub_rows: list[list[Any]] = [list(SUB_HEADER)]
@@ -163,45 +185,47 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
         vals: list[Any] = [None] * len(SUB_HEADER)
         vals[REF] = sub.ref
         vals[TRACK] = p.tracks[sub.track].name
-        vals[TROW] = f"=IFERROR(MATCH({x[REF]},{A_REF},0),0)"
-        vals[SESS] = f'=IF({x[TROW]}=0,"",INDEX({A_SESS},{x[TROW]})&"")'
-        vals[ROOM] = f'=IF({x[TROW]}=0,"",INDEX({A_ROOM},{x[TROW]})&"")'
-        vals[SLOT] = f"=IF({x[TROW]}=0,0,IFERROR(INDEX({A_SLOT},{x[TROW]})*1,0))"
+        vals[TROW] = Formula(f"=IFERROR(MATCH({x[REF]},{A_REF},0),0)")
+        vals[SESS] = Formula(f'=IF({x[TROW]}=0,"",INDEX({A_SESS},{x[TROW]})&"")')
+        vals[ROOM] = Formula(f'=IF({x[TROW]}=0,"",INDEX({A_ROOM},{x[TROW]})&"")')
+        vals[SLOT] = Formula(f"=IF({x[TROW]}=0,0,IFERROR(INDEX({A_SLOT},{x[TROW]})*1,0))")
         vals[SLOTS] = sub.required_slots
-        vals[S_IX] = f"=IFERROR(MATCH({x[SESS]},{sessions},0),0)"
-        vals[R_IX] = f"=IFERROR(MATCH({x[ROOM]},{rooms},0),0)"
-        vals[ON] = f"=IF(AND({x[S_IX]}>0,{x[R_IX]}>0,{x[SLOT]}>=1),1,0)"
-        vals[KEY] = f"={on}*({x[S_IX]}*1000000+{x[R_IX]}*1000+{x[SLOT]})"
-        vals[EARLY] = (f"=IF({on}=0,0,IF(SUMPRODUCT({ON_}*{same_session}*({ROOMIX}={x[R_IX]})"
-                       f"*({SLOT_}<{x[SLOT]}))=0,1,0))")
-        vals[GRIDK] = f"=IF({on}=0,0,INDEX({GRID},{x[S_IX]},{x[R_IX]}))"
+        vals[S_IX] = Formula(f"=IFERROR(MATCH({x[SESS]},{sessions},0),0)")
+        vals[R_IX] = Formula(f"=IFERROR(MATCH({x[ROOM]},{rooms},0),0)")
+        vals[ON] = Formula(f"=IF(AND({x[S_IX]}>0,{x[R_IX]}>0,{x[SLOT]}>=1),1,0)")
+        vals[KEY] = Formula(f"={on}*({x[S_IX]}*1000000+{x[R_IX]}*1000+{x[SLOT]})")
+        # the earliest talk of its (session, room): ties (a double-booked first slot) go to the upper table row,
+        # so a room always holds exactly one track, never the sum of two tracks' numbers
+        vals[EARLY] = Formula(f"=IF({on}=0,0,IF(SUMPRODUCT({ON_}*{same_session}*({ROOMIX}={x[R_IX]})"
+                              f"*(({SLOT_}<{x[SLOT]})+({SLOT_}={x[SLOT]})*({c(TROW)}<{x[TROW]})))=0,1,0))")
+        vals[GRIDK] = Formula(f"=IF({on}=0,0,INDEX({GRID},{x[S_IX]},{x[R_IX]}))")
         vals[OWNK] = sub.track + 1
-        vals[F_MISPLACED] = f"=IF({on}=0,0,IF({x[GRIDK]}<>{x[OWNK]},1,0))"
-        vals[F_OVERLAP] = (f"=IF({on}=0,0,SUMPRODUCT({ON_}*{same_session}*({ROOMIX}={x[R_IX]})*{ov})"
-                           f"-{x[SLOTS]})")
-        vals[F_PASTEND] = f"=IF({on}=0,0,IF({x[SLOT]}+{x[SLOTS]}-1>INDEX({slots_of},{x[S_IX]}),1,0))"
+        vals[F_MISPLACED] = Formula(f"=IF({on}=0,0,IF({x[GRIDK]}<>{x[OWNK]},1,0))")
+        vals[F_OVERLAP] = (Formula(f"=IF({on}=0,0,SUMPRODUCT({ON_}*{same_session}*({ROOMIX}={x[R_IX]})*{ov})"
+                           f"-{x[SLOTS]})"))
+        vals[F_PASTEND] = Formula(f"=IF({on}=0,0,IF({x[SLOT]}+{x[SLOTS]}-1>INDEX({slots_of},{x[S_IX]}),1,0))")
         col_n = n + 1
         for flag, mat in ((F_PC, PCm), (F_AC, ACm)):
-            vals[flag] = (f"=IF({on}=0,0,SUMPRODUCT(INDEX({mat},0,{col_n})*{ON_}*{same_session}"
-                          f"*({ROOMIX}<>{x[R_IX]})))")
+            vals[flag] = (Formula(f"=IF({on}=0,0,SUMPRODUCT(INDEX({mat},0,{col_n})*{ON_}*{same_session}"
+                          f"*({ROOMIX}<>{x[R_IX]})))"))
         for flag, mat in ((F_PCT, PCm), (F_ACT, ACm)):
-            vals[flag] = f"=IF({on}=0,0,SUMPRODUCT(INDEX({mat},0,{col_n})*{ON_}*{same_session}*{ov}))"
-        vals[F_TZ] = f"=IF({on}=0,0,INDEX({TZm},{col_n},{x[S_IX]})*{x[SLOTS]})"
-        vals[F_SS] = f"=IF({on}=0,0,INDEX({SSm},{col_n},{x[S_IX]})*{x[SLOTS]})"
-        vals[F_SP] = f"=IF({on}=0,0,INDEX({SPm},{col_n},{x[R_IX]})*{x[SLOTS]})"
-        vals[POS] = f'=IF(OR({on}=0,{x[GRIDK]}=0),"",1+SUMPRODUCT({ON_}*({c(GRIDK)}={x[GRIDK]})*({c(KEY)}<{x[KEY]})))'
+            vals[flag] = Formula(f"=IF({on}=0,0,SUMPRODUCT(INDEX({mat},0,{col_n})*{ON_}*{same_session}*{ov}))")
+        vals[F_TZ] = Formula(f"=IF({on}=0,0,INDEX({TZm},{col_n},{x[S_IX]})*{x[SLOTS]})")
+        vals[F_SS] = Formula(f"=IF({on}=0,0,INDEX({SSm},{col_n},{x[S_IX]})*{x[SLOTS]})")
+        vals[F_SP] = Formula(f"=IF({on}=0,0,INDEX({SPm},{col_n},{x[R_IX]})*{x[SLOTS]})")
+        vals[POS] = Formula(f'=IF(OR({on}=0,{x[GRIDK]}=0),"",1+SUMPRODUCT({ON_}*({c(GRIDK)}={x[GRIDK]})*({c(KEY)}<{x[KEY]})))')
         vals[ORDER] = sub.order  # None: empty/text Order cell, always counted as out of order
-        vals[F_ORD] = (f'=IF(OR({on}=0,{x[GRIDK]}=0),0,IF({x[ORDER]}="",1,'
-                       f"IF(AND({x[ORDER]}<>0,{x[ORDER]}<>{x[POS]}),1,0)))")
-        vals[F_UNSCHED] = f"=1-{on}"
+        vals[F_ORD] = (Formula(f'=IF(OR({on}=0,{x[GRIDK]}=0),0,IF({x[ORDER]}="",1,'
+                       f"IF(AND({x[ORDER]}<>0,{x[ORDER]}<>{x[POS]}),1,0)))"))
+        vals[F_UNSCHED] = Formula(f"=1-{on}")
         sub_rows.append(vals)
 
     # ---------------------------------------------------------------- grid
     grid_rows: list[list[Any]] = [["Session \\ Room"] + list(p.rooms) + ["Session"] + list(p.rooms)]
     for s in range(S):
         row = lay.grid_first + s
-        nums = [f"=SUMPRODUCT({c(OWNK)}*{c(EARLY)}*({SESSIX}={s + 1})*({ROOMIX}={r + 1}))" for r in range(R)]
-        names = [f'=IF({L(lay.grid_col + r)}{row}=0,"",INDEX({track_names},{L(lay.grid_col + r)}{row}))'
+        nums = [Formula(f"=SUMPRODUCT({c(OWNK)}*{c(EARLY)}*({SESSIX}={s + 1})*({ROOMIX}={r + 1}))") for r in range(R)]
+        names = [Formula(f'=IF({L(lay.grid_col + r)}{row}=0,"",INDEX({track_names},{L(lay.grid_col + r)}{row}))')
                  for r in range(R)]
         grid_rows.append([p.sessions[s].name] + nums + [p.sessions[s].name] + names)
 
@@ -221,15 +245,15 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
         rooms_help = _rng(h0, row, h0 + R - 1, row)
         sess_help = _rng(h0 + R, row, h0 + R + S - 1, row)
         vals = [p.tracks[k].name,
-                f"=SUM({rooms_help})",
-                f"=MAX(0,B{row}-1)",
-                f'=COUNTIF({sess_help},">0")',
-                f"=IF(D{row}=0,0,SMALL({sess_help},COUNTIF({sess_help},0)+1))",
-                f"=MAX({sess_help})",
-                f"=IF(D{row}>=2,IF(F{row}-E{row}+1<>D{row},1,0),0)",
+                Formula(f"=SUM({rooms_help})"),
+                Formula(f"=MAX(0,B{row}-1)"),
+                Formula(f'=COUNTIF({sess_help},">0")'),
+                Formula(f"=IF(D{row}=0,0,SMALL({sess_help},COUNTIF({sess_help},0)+1))"),
+                Formula(f"=MAX({sess_help})"),
+                Formula(f"=IF(D{row}>=2,IF(F{row}-E{row}+1<>D{row},1,0),0)"),
                 None]
-        vals += [f"=IF(COUNTIF({grid_colr(r)},{k + 1})>0,1,0)" for r in range(R)]
-        vals += [f"=IF(COUNTIF({grid_row(s)},{k + 1})>0,{s + 1},0)" for s in range(S)]
+        vals += [Formula(f"=IF(COUNTIF({grid_colr(r)},{k + 1})>0,1,0)") for r in range(R)]
+        vals += [Formula(f"=IF(COUNTIF({grid_row(s)},{k + 1})>0,{s + 1},0)") for s in range(S)]
         track_rows.append(vals)
 
     # ---------------------------------------------------------------- per session
@@ -248,27 +272,27 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
         ts = _rng(g0 + 3 * K, row, g0 + 3 * K + R - 1, row)
         tr = _rng(g0 + 3 * K + R, row, g0 + 3 * K + 2 * R - 1, row)
         sr = _rng(g0 + 3 * K + 2 * R, row, g0 + 3 * K + 3 * R - 1, row)
-        vals = [p.sessions[s].name, f'=COUNTIF({grid_row(s)},">0")', f'=COUNTIF({cnt},">0")', f"=B{row}-C{row}",
-                f"=SUM({simc})/2", f"=SUM({ccc})/2", f"=SUM({ts})", f"=SUM({tr})", f"=SUM({sr})", None]
-        vals += [f"=COUNTIF({grid_row(s)},{k + 1})" for k in range(K)]
+        vals = [p.sessions[s].name, Formula(f'=COUNTIF({grid_row(s)},">0")'), Formula(f'=COUNTIF({cnt},">0")'), Formula(f"=B{row}-C{row}"),
+                Formula(f"=SUM({simc})/2"), Formula(f"=SUM({ccc})/2"), Formula(f"=SUM({ts})"), Formula(f"=SUM({tr})"), Formula(f"=SUM({sr})"), None]
+        vals += [Formula(f"=COUNTIF({grid_row(s)},{k + 1})") for k in range(K)]
         cnt_k = [f"{L(g0 + k)}{row}" for k in range(K)]
-        vals += [f"={cnt_k[k]}*SUMPRODUCT(INDEX({SIMm},{k + 1},0),{cnt})" for k in range(K)]
-        vals += [f"={cnt_k[k]}*SUMPRODUCT(INDEX({CCm},{k + 1},0),{cnt})" for k in range(K)]
+        vals += [Formula(f"={cnt_k[k]}*SUMPRODUCT(INDEX({SIMm},{k + 1},0),{cnt})") for k in range(K)]
+        vals += [Formula(f"={cnt_k[k]}*SUMPRODUCT(INDEX({CCm},{k + 1},0),{cnt})") for k in range(K)]
         cell = [f"{L(lay.grid_col + r)}{lay.grid_first + s}" for r in range(R)]
-        vals += [f"=IF({cell[r]}=0,0,INDEX({TSm},{cell[r]},{s + 1}))" for r in range(R)]
-        vals += [f"=IF({cell[r]}=0,0,INDEX({TRm},{cell[r]},{r + 1}))" for r in range(R)]
-        vals += [f"=IF({cell[r]}=0,0,INDEX({SRm},{s + 1},{r + 1}))" for r in range(R)]
+        vals += [Formula(f"=IF({cell[r]}=0,0,INDEX({TSm},{cell[r]},{s + 1}))") for r in range(R)]
+        vals += [Formula(f"=IF({cell[r]}=0,0,INDEX({TRm},{cell[r]},{r + 1}))") for r in range(R)]
+        vals += [Formula(f"=IF({cell[r]}=0,0,INDEX({SRm},{s + 1},{r + 1}))") for r in range(R)]
         sess_rows.append(vals)
 
     # ---------------------------------------------------------------- term totals
     def sub_sum(j: int, half: bool = False) -> str:
-        return f"=SUM({c(j)})" + ("/2" if half else "")
+        return Formula(f"=SUM({c(j)})" + ("/2" if half else ""))
 
     def sess_sum(j: int) -> str:
-        return f"=SUM({_rng(1 + j, lay.sess_first, 1 + j, lay.sess_first + S - 1)})"
+        return Formula(f"=SUM({_rng(1 + j, lay.sess_first, 1 + j, lay.sess_first + S - 1)})")
 
     def track_sum(j: int) -> str:
-        return f"=SUM({_rng(1 + j, lay.track_first, 1 + j, lay.track_first + K - 1)})"
+        return Formula(f"=SUM({_rng(1 + j, lay.track_first, 1 + j, lay.track_first + K - 1)})")
 
     amount = {"TS": sess_sum(6), "TR": sess_sum(7), "SR": sess_sum(8), "SIM": sess_sum(4), "NR": track_sum(2),
               "PAR": sess_sum(3), "CONS": track_sum(6), "TZ": sub_sum(F_TZ), "ORD": sub_sum(F_ORD),
@@ -284,13 +308,13 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
     for i, t in enumerate(TERMS):
         row = lay.terms_row + 1 + i
         w = p.weight(t.key) if t.weight_cell else 1
-        pen = f'=IF(ISNUMBER(C{row}),IF(B{row}>0,C{row}*B{row},0),"{RECOMPUTED}")'
+        pen = Formula(f'=IF(ISNUMBER(C{row}),IF(B{row}>0,C{row}*B{row},0),"{RECOMPUTED}")')
         at_last = None
         if ev is not None:
             tr_ = ev.term(t.key)
             at_last = _n(tr_.penalty) if tr_.active else 0
         term_rows.append([t.name, w, amount[t.key], pen, at_last, how[t.key]])
-    term_rows.append(["Total (objective)", None, None, f"=SUM(D{lay.terms_row + 1}:D{lay.total_row - 1})",
+    term_rows.append(["Total (objective)", None, None, Formula(f"=SUM(D{lay.terms_row + 1}:D{lay.total_row - 1})"),
                       _n(ev.total) if ev is not None else None,
                       f"plus the {TERMS[-1].name} term, {RECOMPUTED}"])
 
@@ -298,11 +322,22 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
     data_rows = _data_rows(p, lay)
 
     sub_first, sub_last = lay.sub_first, lay.sub_last
+    ov_col = c(F_OVERLAP)
+    past_col = c(F_PASTEND)
+    double = Formula(f'=IF(SUMPRODUCT(({ov_col}>0)*1)+SUMPRODUCT(({past_col}>0)*1)=0,"No time slot holds two talks and '
+              f'no talk runs past the end of its session.",IF(SUMPRODUCT(({ov_col}>0)*1)>0,'
+              f'SUMPRODUCT(({ov_col}>0)*1)&" talks share a time slot with another talk (a double-booked slot: '
+              f'see the column Overlaps another talk below). ","")&IF(SUMPRODUCT(({past_col}>0)*1)>0,'
+              f'SUMPRODUCT(({past_col}>0)*1)&" talks run past the end of their session. ","")&"Move them: '
+              f'until then the totals below are not a valid score, and Check will refuse the table.")')
+    note_rows = [[double if n is None else n] for n in NOTES]
     flag_cf = [(f"{L(1 + j)}{sub_first}:{L(1 + j)}{sub_last}", f"{L(1 + j)}{sub_first}<>0", FLAG_FILL)
                for j in FLAG_COLS]
     blocks = [
-        Block(anchor=f"A{lay.terms_row}", rows=term_rows,
-              title="Live checks: these formulas re-score the Schedule sheet's Assignments table as you edit it",
+        Block(anchor=f"A{lay.notes_row}", rows=note_rows, header=False, span=6,
+              title="Live checks: the schedule re-scored as you edit it",
+              conditional=[(f"A{lay.notes_row + 2}", f'LEFT($A${lay.notes_row + 2},2)<>"No"', FLAG_FILL)]),
+        Block(anchor=f"A{lay.terms_row}", rows=term_rows, title="Objective, term by term",
               column_widths={0: 36, 1: 8, 2: 13, 3: 13, 4: 18, 5: 50},
               conditional=[(f"D{lay.terms_row + 1}:D{lay.total_row - 1}",
                             f"AND(ISNUMBER(D{lay.terms_row + 1}),D{lay.terms_row + 1}<>0)", PENALTY_FILL)]),
@@ -318,7 +353,9 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
         Block(anchor=f"A{lay.data_row}", rows=data_rows, header=False,
               title="Data copied from the input sheets at the last Solve/Check (click Check after editing the inputs)"),
     ]
-    return SheetReport(name=LIVE, blocks=blocks, freeze=f"A{lay.terms_row + 1}")
+    # the data matrices at the bottom are wide: print at natural size, not shrunk to one page width
+    return SheetReport(name=LIVE, blocks=blocks, freeze=f"A{lay.terms_row + 1}",
+                       print_setup=PrintSetup(landscape=True, fit_width=False))
 
 
 def _data_rows(p: Problem, lay: _Layout) -> list[list[Any]]:

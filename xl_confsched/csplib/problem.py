@@ -43,6 +43,12 @@ class Submission(BaseModel):
     attendees: list[str] = []
     session_penalty: dict[int, float] = {}  # session index -> SS(n, s), non-zero entries only
     room_penalty: dict[int, float] = {}  # room index -> SP(n, r), non-zero entries only
+    # optional descriptive columns (never used by the objective): Title, Authors, Abstract, Type, URL
+    title: Optional[str] = None
+    authors: Optional[str] = None
+    abstract: Optional[str] = None
+    type: Optional[str] = None
+    url: Optional[str] = None
 
 
 class Parameters(BaseModel):

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from .. import cells
 from ..errors import IssueLog
 from ..tables import Table, WorkbookData, is_blank
 from .problem import Parameters, Problem, Session, Submission, Track
@@ -32,52 +33,47 @@ from .terms import TERMS
 SHEETS = ["submissions", "tracks", "sessions", "rooms", "parameters", "tracks_sessions|penalty",
           "tracks_rooms|penalty", "similar tracks", "sessions_rooms|penalty"]
 
+# optional sheet with the descriptive columns, keyed by Reference (instead of, or besides, the submissions sheet)
+DETAILS_SHEET = "submission details"
+OPTIONAL_SHEETS = [DETAILS_SHEET]
+# optional descriptive columns: header (lower case) -> Submission field
+DESCRIPTIVE = {"title": "title", "authors": "authors", "author": "authors", "abstract": "abstract",
+               "type": "type", "url": "url", "link": "url"}
+DESCRIPTIVE_NAMES = "Title, Authors, Abstract, Type, URL"
+
 _TZ_RE = re.compile(r"^GMT([+-])(0|[1-9]|1[0-2])$")
-_TIME_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
-_DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
 # ----------------------------------------------------------------------------- cell parsers
+# (the vocabulary is xl_confsched.cells; these keep the CSPLib reader's small return conventions)
+
+PENALTY_MAX = 1e9  # penalties and weights: beyond this the solver's arithmetic is not exact
+SLOTS_PER_SESSION_MAX = 1000
+ORDER_MAX = 1_000_000
+NEGATIVE_PENALTY = ("a negative penalty is a reward: the schedule will seek this placement. Enter 0 or a positive "
+                    "penalty if that is not meant.")
+
 
 def text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cells.text(value)
 
 
 def parse_int(value: Any) -> int | None:
-    """Whole number from a number cell or integer text; None if it is not one."""
-    if isinstance(value, bool):
+    """Whole number from a number cell or integer text (``"3"``, ``"3.0"``, ``"3: …"``); None if it is not one."""
+    if isinstance(value, str) and ":" in value:
+        value = value.split(":", 1)[0]
+    try:
+        return cells.whole(value)
+    except cells.CellError:
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        s = value.strip().split(":", 1)[0].strip()
-        if re.fullmatch(r"[+-]?\d+", s):
-            return int(s)
-        if re.fullmatch(r"[+-]?\d+\.0*", s):
-            return int(float(s))
-    return None
 
 
 def parse_number(value: Any) -> float | None:
-    """Penalty value: empty → 0; a number; numeric text; otherwise None (invalid)."""
-    if is_blank(value):
-        return 0.0
-    if isinstance(value, bool):
+    """Penalty value: empty → 0; a finite number or numeric text; otherwise None (invalid)."""
+    try:
+        return float(cells.number(value, blank_value=0.0))
+    except cells.CellError:
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def as_number(v: float) -> int | float:
@@ -85,22 +81,15 @@ def as_number(v: float) -> int | float:
 
 
 def parse_time(value: Any) -> int | None:
-    """Minutes after midnight from an Excel time, a fraction of a day or ``H:MM[:SS]`` text."""
-    if isinstance(value, dt.datetime):
-        # a time typed in Excel comes back as a date-time on the 1899/1900 epoch day
-        if value.date() in (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1900, 1, 1)):
-            return value.hour * 60 + value.minute
+    """Minutes after midnight from an Excel time, a fraction of a day or ``H:MM[:SS]`` text
+    (a date-time on a real day is not a time here)."""
+    if isinstance(value, dt.datetime) and value.date() not in (dt.date(1899, 12, 30), dt.date(1899, 12, 31),
+                                                                 dt.date(1900, 1, 1)):
         return None
-    if isinstance(value, dt.time):
-        return value.hour * 60 + value.minute
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1:
-        ms = round(value * 86_400_000)
-        return (ms // 60_000) % 1440
-    if isinstance(value, str):
-        m = _TIME_RE.match(value)
-        if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
-            return int(m.group(1)) * 60 + int(m.group(2))
-    return None
+    try:
+        return cells.time_of_day(value)
+    except cells.CellError:
+        return None
 
 
 def parse_timezone(value: Any) -> int | None:
@@ -115,32 +104,19 @@ def parse_timezone(value: Any) -> int | None:
 
 def parse_date(value: Any) -> str | None | bool:
     """ISO date text; None for an empty cell; False when unparseable."""
-    if is_blank(value):
+    if cells.blank(value):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 1:
-        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
-    if isinstance(value, str):
-        m = _DATE_RE.match(value)
-        if m:
-            try:
-                return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2))).isoformat()
-            except ValueError:
-                return False
-        try:
-            return dt.date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            return False
-    return False
+    try:
+        return cells.date(value).isoformat()
+    except cells.CellError:
+        return False
 
 
 def split_names(value: Any) -> list[str]:
-    if is_blank(value):
+    try:
+        return cells.name_list(value)
+    except cells.CellError:
         return []
-    return [p.strip() for p in str(value).split(",") if p.strip()]
 
 
 # ----------------------------------------------------------------------------- the reader
@@ -149,6 +125,8 @@ class _Reader:
     def __init__(self, data: WorkbookData):
         self.data = data
         self.log = IssueLog()
+        self._track_rows: list[tuple[int, str]] = []
+        self._detail_cells: dict[str, dict[str, str]] = {}  # ref -> field -> cell, for messages
 
     # helpers ---------------------------------------------------------------
     def sheet(self, name: str) -> Table | None:
@@ -170,11 +148,52 @@ class _Reader:
             return False
         return True
 
+    def find(self, idx: dict[str, int], label: str, ref: str, what: str) -> int | None:
+        """Index of the name ``label`` in ``idx``: the exact name, else the only one equal up to case
+        (with a warning: the CSPLib checker compares names exactly)."""
+        if label in idx:
+            return idx[label]
+        hits = [n for n in idx if n.casefold() == label.casefold()]
+        if len(hits) == 1:
+            self.log.warn(ref, f"'{label}' is read as the {what} '{hits[0]}' (the case differs); the CSPLib checker "
+                               f"compares names exactly, so write '{hits[0]}'.")
+            return idx[hits[0]]
+        return None
+
+    def names_in(self, t: Table, i: int, j: int, what: str) -> list[str]:
+        """The names of a list cell (comma-separated); an Excel error value is an error, never a name."""
+        try:
+            return cells.name_list(t.value(i, j), what=what)
+        except cells.CellError as e:
+            self.log.error(t.ref(i, j), e.reason[0].upper() + e.reason[1:])
+            return []
+
+    def penalty(self, t: Table, i: int, j: int, what: str) -> float | None:
+        """A penalty cell: empty = 0; finite, at most PENALTY_MAX in size; a negative one is warned about."""
+        v = t.value(i, j)
+        try:
+            x = float(cells.number(v, blank_value=0.0, lo=-PENALTY_MAX, hi=PENALTY_MAX))
+        except cells.CellError as e:
+            if parse_number(v) is None:
+                self.log.error(t.ref(i, j), f"{what}'{text(v)}' is not a number ({e.reason.split(';')[0]}). "
+                                            "Enter a number or leave the cell empty (0).")
+            else:
+                self.log.error(t.ref(i, j), f"{what}{e.reason[0].upper() + e.reason[1:]}")
+            return None
+        if x < 0:
+            self.log.warn(t.ref(i, j), f"{what}the penalty {as_number(x)} is negative: {NEGATIVE_PENALTY}")
+        return x
+
     def name_column(self, t: Table, what: str) -> list[tuple[int, str]]:
-        """(row, name) of the data rows in column A; reports blanks and duplicates."""
+        """(row, name) of the data rows in column A; reports blanks, Excel errors and duplicates."""
         seen: dict[str, str] = {}
         out = []
         for i, row in t.data_rows():
+            err = cells.excel_error(t.value(i, 0))
+            if err:
+                self.log.error(t.ref(i, 0), f"this {what} name is the Excel error {err} (a formula that failed). "
+                                            f"Fix the formula or type the {what} name.")
+                continue
             name = text(t.value(i, 0))
             if not name:
                 if any(not is_blank(v) for v in row):
@@ -205,6 +224,8 @@ class _Reader:
         k_idx = {t.name: i for i, t in enumerate(tracks)}
         subs = self.read_submissions(tables["submissions"], s_idx, r_idx, k_idx, sessions) \
             if tables["submissions"] else None
+        if subs is not None and self.data.get(DETAILS_SHEET) is not None:
+            subs = self.read_details(self.data.get(DETAILS_SHEET), subs)
         ts = self.read_matrix(tables["tracks_sessions|penalty"], k_idx, s_idx, "track", "session")
         tr = self.read_matrix(tables["tracks_rooms|penalty"], k_idx, r_idx, "track", "room")
         sr = self.read_matrix(tables["sessions_rooms|penalty"], s_idx, r_idx, "session", "room")
@@ -236,6 +257,12 @@ class _Reader:
                 self.log.error(t.ref(i, 1), f"session '{name}': Max Number of Timeslots must be a whole number "
                                             f"of at least 1, found '{text(t.value(i, 1))}'.")
                 slots = 1
+            elif slots > SLOTS_PER_SESSION_MAX:
+                self.log.error(t.ref(i, 1), f"session '{name}': Max Number of Timeslots is {slots:,}; at most "
+                                            f"{SLOTS_PER_SESSION_MAX:,} time slots per session are supported (the "
+                                            f"schedule has one row per time slot). Enter the real number of talks "
+                                            f"the session holds.")
+                slots = 1
             date = parse_date(t.value(i, 2))
             if date is False:
                 self.log.error(t.ref(i, 2), f"session '{name}': cannot read the date '{text(t.value(i, 2))}'. "
@@ -247,6 +274,12 @@ class _Reader:
                 if val is None:
                     self.log.error(t.ref(i, j), f"session '{name}': cannot read the {v} time "
                                                 f"'{text(t.value(i, j))}'. Enter a time such as 09:30.")
+            if start is not None and end is not None and end <= start:
+                hm = lambda m: f"{m // 60:02d}:{m % 60:02d}"  # noqa: E731
+                self.log.warn(t.ref(i, 4), f"session '{name}' ends at {hm(end)}, "
+                                           f"{'when' if end == start else 'before'} it starts ({hm(start)}): it is "
+                                           f"read as running past midnight ({((end - start) % 1440 or 1440) / 60:g} "
+                                           f"hours). Correct the times if that is not meant.")
             out.append(Session(name=name, slots=slots, date=date, start=start or 0, end=end or 0))
         if not out:
             self.log.error(t.ref(1, 0), "no sessions. List the sessions from row 2 down.")
@@ -268,7 +301,7 @@ class _Reader:
         out = []
         for i, name in rows:
             self._warn_list_separators(t, i, 1)
-            out.append(Track(name=name, chairs=split_names(t.value(i, 1))))
+            out.append(Track(name=name, chairs=self.names_in(t, i, 1, "chair")))
         if not out:
             self.log.error(t.ref(1, 0), "no tracks. List the tracks from row 2 down.")
         return out
@@ -286,33 +319,57 @@ class _Reader:
         for j, label in ((1, "Track"), (4, "Time Zone")):
             self.expect_header(t, j, label)
         header = [text(v) for v in t.header()]
-        # penalty columns: session and room names, matched by label
+        # penalty columns: session and room names, matched by label; then the optional descriptive
+        # columns (Title, Authors, ...) by their header, anywhere from column H on
         s_cols: dict[int, int] = {}
         r_cols: dict[int, int] = {}
+        d_cols: dict[int, str] = {}
+        unknown: list[int] = []
         for j in range(7, len(header)):
             label = header[j]
             if not label:
                 continue
-            if label in s_idx and s_idx[label] not in s_cols.values():
-                s_cols[j] = s_idx[label]
-            elif label in r_idx and r_idx[label] not in r_cols.values():
-                r_cols[j] = r_idx[label]
-            elif label in s_idx or label in r_idx:
+            s_hit = self.find(s_idx, label, t.ref(0, j), "session")
+            r_hit = self.find(r_idx, label, t.ref(0, j), "room") if s_hit is None else None
+            if s_hit is not None and s_hit not in s_cols.values():
+                s_cols[j] = s_hit
+            elif r_hit is not None and r_hit not in r_cols.values():
+                r_cols[j] = r_hit
+            elif s_hit is not None or r_hit is not None:
                 self.log.error(t.ref(0, j), f"duplicate penalty column '{label}'. Keep one column per session "
                                             f"and per room.")
+            elif label.lower() in DESCRIPTIVE and DESCRIPTIVE[label.lower()] not in d_cols.values():
+                d_cols[j] = DESCRIPTIVE[label.lower()]
+            elif label.lower() in DESCRIPTIVE:
+                self.log.error(t.ref(0, j), f"a second '{label}' column. Keep one {label} column.")
             else:
-                self.log.error(t.ref(0, j), f"'{label}' is neither a session nor a room. Penalty columns from H "
-                                            f"on must be headed by the session names, then the room names.")
+                unknown.append(j)
         missing = [s.name for s in sessions if s_idx[s.name] not in s_cols.values()] + \
                   [r for r in r_idx if r_idx[r] not in r_cols.values()]
-        if missing:
-            self.log.error(t.ref(0, max(7, len(header))),
-                           f"missing penalty column(s) for {', '.join(missing)}. Add one column per session "
-                           f"and per room from column H on (empty cells mean no penalty).")
+        for j in unknown:
+            if missing:
+                self.log.error(t.ref(0, j), f"'{header[j]}' is neither a session nor a room. Penalty columns from "
+                                            f"H on must be headed by the session names, then the room names; "
+                                            f"optional columns may be headed {DESCRIPTIVE_NAMES}.")
+            else:
+                self.log.warn(t.ref(0, j), f"the column '{header[j]}' is not used (it is not a session, a room or "
+                                           f"one of the optional columns {DESCRIPTIVE_NAMES}).")
+        last_penalty = max(list(s_cols) + list(r_cols), default=6)
+        early = [j for j in d_cols if j < last_penalty]
+        if early:
+            self.log.warn(t.ref(0, early[0]), f"the column '{header[early[0]]}' stands among the penalty columns. "
+                                              f"It is read here, but the CSPLib checker reads the penalty columns "
+                                              f"by position: move the descriptive columns after the last room "
+                                              f"column.")
         max_slots = max((s.slots for s in sessions), default=0)
         out: list[Submission] = []
         seen: dict[str, str] = {}
         for i, row in t.data_rows():
+            err = cells.excel_error(t.value(i, 0))
+            if err:
+                self.log.error(t.ref(i, 0), f"this submission's Reference is the Excel error {err}. Fix the formula "
+                                            "or type a unique reference.")
+                continue
             ref = text(t.value(i, 0))
             if not ref:
                 self.log.error(t.ref(i, 0), "this submission has no Reference. Type a unique reference, "
@@ -324,9 +381,10 @@ class _Reader:
                 continue
             seen[ref] = t.ref(i, 0)
             track_name = text(t.value(i, 1))
-            k = k_idx.get(track_name)
+            k = self.find(k_idx, track_name, t.ref(i, 1), "track")
             if k is None:
-                self.log.error(t.ref(i, 1), f"submission '{ref}': unknown track '{track_name}'. Use a name "
+                self.log.error(t.ref(i, 1), f"submission '{ref}': unknown track '{track_name}'"
+                                            f"{cells.suggest(track_name, k_idx)}. Use a name "
                                             f"from the tracks sheet (or add the track there).")
             req_raw = t.value(i, 2)
             req = parse_int(req_raw)
@@ -347,37 +405,82 @@ class _Reader:
                 self.log.warn(t.ref(i, 3), f"submission '{ref}': Order '{text(order_raw)}' is not a number; the "
                                            f"benchmark counts it as out of order. Enter a whole number "
                                            f"(0 = no order).")
-            elif order < 0:
+            elif order < 0 or order > ORDER_MAX:
                 self.log.error(t.ref(i, 3), f"submission '{ref}': Order must be 0 (no order) or a position "
-                                            f"1, 2, …, found {order}.")
+                                            f"1, 2, … up to {ORDER_MAX:,}, found {order:,}.")
             tz = parse_timezone(t.value(i, 4))
             if tz is None:
                 self.log.error(t.ref(i, 4), f"submission '{ref}': cannot read the time zone "
                                             f"'{text(t.value(i, 4))}'. Write GMT+n or GMT-n (n from 0 to 12, "
                                             f"e.g. GMT+1, GMT-5).")
+            people: dict[int, list[str]] = {}
             for j in (5, 6):
                 v = t.value(i, j)
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     self.log.error(t.ref(i, j), f"submission '{ref}': expected a list of names, found the number "
                                                 f"{v}. Write names separated by commas.")
                 self._warn_list_separators(t, i, j)
+                people[j] = self.names_in(t, i, j, "presenter" if j == 5 else "attendee")
             sp: dict[int, float] = {}
             rp: dict[int, float] = {}
             for cols, target in ((s_cols, sp), (r_cols, rp)):
                 for j, idx in cols.items():
-                    v = parse_number(t.value(i, j))
-                    if v is None:
-                        self.log.error(t.ref(i, j), f"submission '{ref}': penalty '{text(t.value(i, j))}' is not "
-                                                    f"a number. Enter a number or leave the cell empty (0).")
-                    elif v:
+                    v = self.penalty(t, i, j, f"submission '{ref}': penalty ")
+                    if v:
                         target[idx] = as_number(v)
             if k is None:
                 continue
+            details = {f: text(t.value(i, j)) or None for j, f in d_cols.items()}
             out.append(Submission(ref=ref, track=k, required_slots=req, order=order, timezone=tz or 0,
-                                  presenters=split_names(t.value(i, 5)), attendees=split_names(t.value(i, 6)),
-                                  session_penalty=sp, room_penalty=rp))
+                                  presenters=people[5], attendees=people[6],
+                                  session_penalty=sp, room_penalty=rp, **details))
+            self._detail_cells[ref] = {f: t.ref(i, j) for j, f in d_cols.items() if details.get(f)}
         if not seen:
             self.log.error(t.ref(1, 0), "no submissions. List the submissions from row 2 down.")
+        return out
+
+    def read_details(self, t: Table, subs: list[Submission]) -> list[Submission]:
+        """The optional sheet of descriptive columns keyed by Reference; fills what the submissions sheet leaves empty."""
+        header = [text(v) for v in t.header()]
+        if not header or header[0].lower() != "reference":
+            self.log.error(t.ref(0, 0), f"the sheet '{t.sheet}' must start with a 'Reference' column, then any of "
+                                        f"{DESCRIPTIVE_NAMES}. Put the header 'Reference' here.")
+            return subs
+        cols: dict[int, str] = {}
+        for j, label in enumerate(header[1:], start=1):
+            if not label:
+                continue
+            field_ = DESCRIPTIVE.get(label.lower())
+            if field_ is None or field_ in cols.values():
+                self.log.warn(t.ref(0, j), f"the column '{label}' is not used (the optional columns are "
+                                           f"{DESCRIPTIVE_NAMES}, once each).")
+                continue
+            cols[j] = field_
+        by_ref = {s.ref: n for n, s in enumerate(subs)}
+        out = list(subs)
+        for i, _row in t.data_rows():
+            ref = text(t.value(i, 0))
+            if not ref:
+                continue
+            n = by_ref.get(ref)
+            if n is None:
+                self.log.error(t.ref(i, 0), f"'{ref}' is not a submission reference. Use a reference from the "
+                                            f"submissions sheet, or delete the row.")
+                continue
+            update = {}
+            for j, f in cols.items():
+                v = text(t.value(i, j))
+                if not v:
+                    continue
+                have = getattr(out[n], f)
+                if have and have != v:
+                    self.log.warn(t.ref(i, j), f"{ref}: the {f} here differs from the one on the submissions sheet "
+                                               f"({self._detail_cells.get(ref, {}).get(f, 'submissions')}); the "
+                                               f"submissions sheet's is used.")
+                    continue
+                update[f] = v
+            if update:
+                out[n] = out[n].model_copy(update=update)
         return out
 
     def read_matrix(self, t: Table | None, rows_idx: dict[str, int], cols_idx: dict[str, int],
@@ -392,13 +495,14 @@ class _Reader:
             label = text(t.value(0, j))
             if not label:
                 continue
-            if label not in cols_idx:
-                self.log.error(t.ref(0, j), f"'{label}' is not a {col_what} name. Use the names from the "
-                                            f"{col_what}s sheet as column labels.")
-            elif cols_idx[label] in cols.values():
+            hit = self.find(cols_idx, label, t.ref(0, j), col_what)
+            if hit is None:
+                self.log.error(t.ref(0, j), f"'{label}' is not a {col_what} name{cells.suggest(label, cols_idx)}. "
+                                            f"Use the names from the {col_what}s sheet as column labels.")
+            elif hit in cols.values():
                 self.log.error(t.ref(0, j), f"duplicate column '{label}'. Keep one column per {col_what}.")
             else:
-                cols[j] = cols_idx[label]
+                cols[j] = hit
         missing = [n for n, c in cols_idx.items() if c not in cols.values()]
         if missing:
             self.log.error(t.ref(0, t.n_cols), f"missing column(s) for {col_what}(s) {', '.join(missing)}. "
@@ -406,30 +510,28 @@ class _Reader:
         out: dict[tuple[int, int], float] = {}
         for i, a in self.row_labels(t, rows_idx, row_what):
             for j, c in cols.items():
-                v = parse_number(t.value(i, j))
-                if v is None:
-                    self.log.error(t.ref(i, j), f"'{text(t.value(i, j))}' is not a number. Enter a penalty or "
-                                                f"leave the cell empty (0).")
-                elif v:
+                v = self.penalty(t, i, j, "")
+                if v:
                     out[(a, c)] = as_number(v)
         return out
 
     def row_labels(self, t: Table, idx: dict[str, int], what: str) -> list[tuple[int, int]]:
         """(table row, index) of a matrix sheet's row labels; unknown, duplicate and missing ones reported."""
-        seen: set[str] = set()
+        seen: set[int] = set()
         rows: list[tuple[int, int]] = []
         for i, _row in t.data_rows():
             label = text(t.value(i, 0))
-            if label not in idx:
-                self.log.error(t.ref(i, 0), f"'{label}' is not a {what} name. Use the names from the "
-                                            f"{what}s sheet as row labels.")
+            hit = self.find(idx, label, t.ref(i, 0), what)
+            if hit is None:
+                self.log.error(t.ref(i, 0), f"'{label}' is not a {what} name{cells.suggest(label, idx)}. Use the "
+                                            f"names from the {what}s sheet as row labels.")
                 continue
-            if label in seen:
+            if hit in seen:
                 self.log.error(t.ref(i, 0), f"duplicate row '{label}'. Keep one row per {what}.")
                 continue
-            seen.add(label)
-            rows.append((i, idx[label]))
-        missing = [n for n in idx if n not in seen]
+            seen.add(hit)
+            rows.append((i, hit))
+        missing = [n for n, k in idx.items() if k not in seen]
         if missing:
             self.log.error(t.ref(t.n_rows, 0), f"missing row(s) for {what}(s) {', '.join(missing)}. "
                                                f"Add one row per {what}.")
@@ -444,10 +546,8 @@ class _Reader:
         for a, (i, ka) in enumerate(rows):
             for b in range(len(rows)):
                 j = 1 + b
-                v = parse_number(t.value(i, j))
+                v = self.penalty(t, i, j, "")
                 if v is None:
-                    self.log.error(t.ref(i, j), f"'{text(t.value(i, j))}' is not a number. Enter a penalty or "
-                                                f"leave the cell empty (0).")
                     continue
                 if not v:
                     continue
@@ -459,7 +559,7 @@ class _Reader:
                     continue
                 kb = rows[b][1]
                 header = text(t.value(0, j))
-                if header and header != text(t.value(rows[b][0], 0)):
+                if header and header.casefold() != text(t.value(rows[b][0], 0)).casefold():
                     self.log.warn(t.ref(0, j), f"column header '{header}' differs from the track in data row "
                                                f"{b + 1} ('{text(t.value(rows[b][0], 0))}'); the column is read "
                                                f"as that row's track.")
@@ -482,6 +582,11 @@ class _Reader:
                 ok = False
                 self.log.error(t.ref(i, j), f"{what}: expected a whole number, found '{text(t.value(i, j))}'. "
                                             f"Enter a whole number (0 switches the term off).")
+                return 0
+            if abs(v) > PENALTY_MAX:
+                ok = False
+                self.log.error(t.ref(i, j), f"{what}: {v:,} is too large; enter a whole number of at most "
+                                            f"{PENALTY_MAX:,.0f} (0 switches the term off).")
                 return 0
             return v
 
@@ -506,6 +611,10 @@ class _Reader:
                    get_time("B7", "less suitable times, From"), get_time("B8", "less suitable times, To")]
         small = get_int("B9", "less suitable time-zone penalty")
         big = get_int("B11", "unsuitable time-zone penalty")
+        for addr, what, v in (("B9", "less suitable time-zone penalty", small), ("B11", "unsuitable time-zone penalty", big)):
+            if v < 0:
+                i, j = cell(addr)
+                self.log.warn(t.ref(i, j), f"the {what} is negative ({v}): {NEGATIVE_PENALTY}")
         weights: dict[str, int] = {}
         for term in TERMS:
             if term.weight_cell is None:
@@ -527,7 +636,6 @@ class _Reader:
 def read_problem_with_warnings(data: WorkbookData):
     """(problem, warnings); raises InputError with every error found."""
     r = _Reader(data)
-    r._track_rows = []
     problem = r.read()
     r.log.raise_if_errors()
     assert problem is not None

@@ -95,19 +95,40 @@ def sol_rows(problem: Problem, sched: Schedule) -> list[list[Any]]:
     return rows
 
 
-def write_solution(problem: Problem, sched: Schedule, path, evaluation=None) -> None:
-    """A CSPLib solution workbook: ``sol`` first, then ``violations`` (when an evaluation is given)."""
+def solution_workbook(problem: Problem, sched: Schedule, evaluation=None):
+    """A CSPLib solution workbook (openpyxl): ``sol`` first, then ``violations`` (when an evaluation is given).
+
+    Names are written as text cells whatever they begin with (:func:`xl_confsched.writing.put_cell`)."""
     from openpyxl import Workbook
+
+    from ..writing import put_cell
 
     wb = Workbook()
     ws = wb.active
     ws.title = SOL_SHEET
-    for row in sol_rows(problem, sched):
-        ws.append(row)
+
+    def fill(sheet, rows) -> None:
+        for i, row in enumerate(rows, start=1):
+            for j, v in enumerate(row, start=1):
+                if v is not None:
+                    put_cell(sheet, i, j, v)
+
+    fill(ws, sol_rows(problem, sched))
     if evaluation is not None:
         from .evaluate import violations_sheet_rows
 
-        v = wb.create_sheet("violations")
-        for row in violations_sheet_rows(evaluation):
-            v.append(row)
-    wb.save(path)
+        fill(wb.create_sheet("violations"), violations_sheet_rows(evaluation))
+    return wb
+
+
+def write_solution(problem: Problem, sched: Schedule, path, evaluation=None, outputs=None) -> None:
+    """Write the solution workbook to ``path`` atomically (or add it to ``outputs``, committed by the caller)."""
+    from ..writing import Outputs
+
+    wb = solution_workbook(problem, sched, evaluation)
+    if outputs is not None:
+        outputs.save_workbook(path, wb)
+        return
+    with Outputs() as own:
+        own.save_workbook(path, wb)
+        own.commit()

@@ -46,6 +46,9 @@ class InstanceSpec:
     small_penalty: int = 1
     big_penalty: int = 10
     weights: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    # optional descriptive columns written after the room columns (e.g. ["Title", "Authors"]);
+    # each submission dict holds them under the lower-case header
+    descriptive: list[str] = field(default_factory=list)
 
 
 def sheets(spec: InstanceSpec) -> dict[str, list[list[Any]]]:
@@ -55,12 +58,13 @@ def sheets(spec: InstanceSpec) -> dict[str, list[list[Any]]]:
     tracks = [t[0] for t in spec.tracks]
     out: dict[str, list[list[Any]]] = {}
     out["submissions"] = [["Reference", "Track", "Required Timeslots", "Order", "Time Zone", "Presenters",
-                           "Attendees"] + sess + rooms]
+                           "Attendees"] + sess + rooms + list(spec.descriptive)]
     for sub in spec.submissions:
         out["submissions"].append(
             [sub["ref"], sub["track"], sub.get("slots", 1), sub.get("order", 0), sub.get("tz", spec.local_tz),
              sub.get("presenters") or None, sub.get("attendees") or None]
-            + [sub.get("ss", {}).get(s) for s in sess] + [sub.get("sp", {}).get(r) for r in rooms])
+            + [sub.get("ss", {}).get(s) for s in sess] + [sub.get("sp", {}).get(r) for r in rooms]
+            + [sub.get(h.lower()) for h in spec.descriptive])
     out["tracks"] = [["Tracks", "Chairs"]] + [[name, chairs or None] for name, chairs in spec.tracks]
     out["sessions"] = [["Sessions", "Max Number of Timeslots", "Date", "Start Time", "End Time"]] + \
         [list(s) for s in spec.sessions]
@@ -186,10 +190,16 @@ def _style_sheet(ws, name: str, rows_by_sheet: dict[str, list[list[Any]]], fill)
         validate("whole", f"D2:D{last}", "Order within the track: 0 (any) or 1, 2, 3, ...",
                  operator="greaterThanOrEqual", formula1="0")
         validate("list", f"E2:E{last}", "Time zone of the presenter: GMT-12 ... GMT+12.", formula1=f'"{TIMEZONES}"')
-        validate("decimal", f"H2:{L(width)}{last}", "A penalty (a number); leave empty for none.",
-                 operator="greaterThanOrEqual", formula1="-1000000000")
+        head = [str(v or "").strip().lower() for v in rows[0]]
+        n_pen = next((j for j in range(7, width) if head[j] in ("title", "authors", "abstract", "type", "url")),
+                     width)
+        if n_pen > 7:
+            validate("decimal", f"H2:{L(n_pen)}{last}", "A penalty (a number); leave empty for none.",
+                     operator="greaterThanOrEqual", formula1="-1000000000")
         ws.column_dimensions["F"].width = 30
         ws.column_dimensions["G"].width = 30
+        for j in range(n_pen, width):
+            ws.column_dimensions[L(j + 1)].width = 44 if head[j] in ("title", "abstract") else 16
     elif name in ("tracks", "sessions", "rooms"):
         paint(1, 2, width, len(rows))
         if name == "sessions":
@@ -276,6 +286,10 @@ def example_spec() -> InstanceSpec:
     # submission-level preferences
     by_ref["LOG02"]["ss"] = {"Mon AM": 5}
     by_ref["HEA05"]["sp"] = {"Room C": 3}
+    for ref, (title, kind) in EXAMPLE_TITLES.items():
+        by_ref[ref]["title"] = title
+        by_ref[ref]["type"] = kind
+    by_ref["TIM01"]["url"] = "https://www.example.org/tutorials/timetabling"
     return InstanceSpec(
         sessions=sessions, rooms=rooms, tracks=tracks, submissions=subs,
         track_session={("Energy", "Tue PM"): 10, ("Scheduling", "Tue PM"): 5, ("Logistics", "Mon AM"): 2},
@@ -283,8 +297,43 @@ def example_spec() -> InstanceSpec:
         session_room={("Tue PM", "Aula"): 3},
         similar={("Scheduling", "Timetabling"): 20, ("Routing", "Logistics"): 10},
         local_tz="GMT+1", suitable=(dt.time(8, 0), dt.time(18, 0)), less_suitable=(dt.time(6, 0), dt.time(21, 0)),
-        small_penalty=1, big_penalty=10,
+        small_penalty=1, big_penalty=10, descriptive=["Title", "Type", "URL"],
     )
+
+
+EXAMPLE_TITLES = {
+    "SCH01": ("Fifty years of scheduling: a keynote", "Keynote"),
+    "SCH02": ("Constraint programming for shift rosters", "Talk"),
+    "SCH03": ("Robust job-shop schedules under machine breakdowns", "Talk"),
+    "SCH04": ("Learning dispatching rules with graph networks", "Talk"),
+    "SCH05": ("Scheduling with setup times: a survey", "Talk"),
+    "SCH06": ("Lot sizing meets scheduling", "Talk"),
+    "ROU01": ("Vehicle routing with time windows at city scale", "Talk"),
+    "ROU02": ("Electric fleets and charging stops", "Talk"),
+    "ROU03": ("Last-mile delivery with cargo bikes", "Talk"),
+    "ROU04": ("Dynamic ride sharing in real time", "Talk"),
+    "ROU05": ("Arc routing for snow ploughs", "Talk"),
+    "HEA01": ("Operating-theatre planning: the state of the art", "Talk"),
+    "HEA02": ("Nurse rostering with fairness", "Talk"),
+    "HEA03": ("Ambulance location under uncertainty", "Talk"),
+    "HEA04": ("Home-care routing and scheduling", "Talk"),
+    "HEA05": ("Appointment systems for outpatient clinics", "Talk"),
+    "ENE01": ("Unit commitment with renewables", "Talk"),
+    "ENE02": ("Battery storage in day-ahead markets", "Talk"),
+    "ENE03": ("Hydrogen supply chains", "Talk"),
+    "ENE04": ("Demand response for heat pumps", "Talk"),
+    "ENE05": ("Offshore wind maintenance planning (online)", "Talk"),
+    "TIM01": ("Tutorial: university course timetabling", "Tutorial"),
+    "TIM02": ("Exam timetabling with room splitting", "Talk"),
+    "TIM03": ("Sports league scheduling", "Talk"),
+    "TIM04": ("School timetables teachers like", "Talk"),
+    "TIM05": ("Railway timetabling and delays", "Talk"),
+    "LOG01": ("Warehouse order picking", "Talk"),
+    "LOG02": ("Port terminal berth allocation", "Talk"),
+    "LOG03": ("Inventory routing for fuel delivery", "Talk"),
+    "LOG04": ("Network design for parcel hubs", "Talk"),
+    "LOG05": ("Cross-docking under uncertainty", "Talk"),
+}
 
 
 def blank_spec() -> InstanceSpec:
@@ -292,7 +341,9 @@ def blank_spec() -> InstanceSpec:
     return InstanceSpec(
         sessions=[("Session 1", 4, None, dt.time(9, 0), dt.time(10, 30))], rooms=["Room 1"],
         tracks=[("Track 1", None)],
-        submissions=[{"ref": "S1", "track": "Track 1", "order": 0, "presenters": "Presenter name"}],
+        submissions=[{"ref": "S1", "track": "Track 1", "order": 0, "presenters": "Presenter name",
+                      "title": "Title of the talk"}],
+        descriptive=["Title"],
     )
 
 

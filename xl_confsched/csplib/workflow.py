@@ -15,7 +15,10 @@ from ..report import Report, status_sheet
 from ..tables import WorkbookData, load_workbook_data
 from .evaluate import Evaluation, evaluate
 from .live_formulas import live_checks_sheet
+from ..plain_words import quality
+from ..publish.sheet import programme_sheet
 from .problem import Problem
+from .programme import conference_programme
 from .reader import read_problem_with_warnings
 from .results import (SCHEDULE, achievement_sheet, read_assignment_table, run_sheet, schedule_sheet,
                       versions, violations_sheet)
@@ -72,15 +75,26 @@ def allowed_by_weights(problem: Problem, ev: Evaluation, hard_rules: str) -> lis
     return out
 
 
+def programme_name(problem: Problem) -> str:
+    return Path(problem.name).stem if problem.name else ""
+
+
+def derived_views(problem: Problem, sched: Schedule, ev: Evaluation, locked: set[int]) -> list:
+    """Every view drawn from the schedule: Schedule (table and grids), Programme and Live checks."""
+    prog = conference_programme(problem, sched, programme_name(problem))
+    return [schedule_sheet(problem, sched, locked), programme_sheet(prog), live_checks_sheet(problem, ev)]
+
+
 def evaluation_report(problem: Problem, sched: Schedule, ev: Evaluation, source: str,
-                      warnings: list[InputIssue], live: bool = False) -> Report:
+                      warnings: list[InputIssue], live: bool = False, locked: set[int] | None = None) -> Report:
     bounds, methods = term_bounds(problem)
     summary = (f"Checked the schedule from {source}: objective {_n(ev.total)} "
                f"({len(ev.violations)} violation(s); all scheduled: {'yes' if ev.all_scheduled else 'no'}; "
                f"valid: {'yes' if ev.valid else 'no'}). See the sheets Violations and Achievement.")
-    sheets = [violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods)]
-    if live:  # refresh the formulas' copy of the input data (they read the Schedule sheet's table)
-        sheets.append(live_checks_sheet(problem, ev))
+    sheets = []
+    if live:  # the schedule came from the Schedule sheet: rewrite every view drawn from it
+        sheets += derived_views(problem, sched, ev, locked or set())
+    sheets += [violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods)]
     if warnings:
         sheets.append(status_sheet(warnings, "Warnings about the input"))
     return Report(kind="csplib", sheets=sheets, status="checked", objective=ev.total, summary=summary,
@@ -105,9 +119,22 @@ def check(data: WorkbookData) -> Report:
                       sheets=[status_sheet(warnings, "Input read without errors; no schedule yet")],
                       summary=f"The workbook's input is valid ({problem.N} submissions, {problem.T} tracks, "
                               f"{problem.S} sessions, {problem.R} rooms); it holds no schedule yet — Solve makes one.")
-    sched, _locked, source = found
+    sched, locked, source = found
     return evaluation_report(problem, sched, evaluate(problem, sched), source, warnings,
-                             live=source.startswith(SCHEDULE) and "Assignments" in source)
+                             live=source.startswith(SCHEDULE), locked=locked)
+
+
+def programme(data: WorkbookData):
+    """The programme of the schedule the workbook holds (Schedule sheet or sol sheet), for publishing."""
+    from ..publish.calendars import Zone
+
+    problem, warnings = read_problem_with_warnings(data)
+    found = schedule_in_workbook(problem, data)
+    if found is None:
+        raise InputError([InputIssue(SCHEDULE, "the workbook holds no schedule yet. Solve first (or add a sol "
+                                               "sheet), then publish.")])
+    prog = conference_programme(problem, found[0], programme_name(problem))
+    return prog, Zone(offset=prog.utc_offset), {}, [str(w) for w in warnings]
 
 
 def check_solution_file(data: WorkbookData, solution: str | Path) -> Report:
@@ -153,34 +180,48 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     if bounds is None:
         bounds, methods = term_bounds(problem)
     gap = getattr(result, "gap", None)
+    best_bound = getattr(result, "best_bound", None)
+    full = (settings.model or "full") == "full"
+    hard = result.hard_rules if full else "the paper's model"
+    scope = {"all": " among the schedules that keep the hard rules (one room per track, no presenter in two "
+                    "places)",
+             "presenters": " among the schedules that keep no presenter in two places",
+             "none": " for every schedule the workbook allows"}.get(str(hard), " within the paper's model")
+    summary_lines = [quality(ev.total, best_bound if result.status != "relaxed" else None, result.status)]
+    if best_bound is not None and result.status != "relaxed" and ev.total > best_bound + 1e-9:
+        summary_lines.append(f"The bound {_n(best_bound)} holds{scope}. The Achievement sheet's bound "
+                             f"({_n(sum(v for k, v in bounds.items() if ev.term(k).active)) if bounds else '–'}) "
+                             f"is weaker but holds for every schedule: each term on its own.")
+    summary_lines.append(f"All submissions scheduled: {'yes' if ev.all_scheduled else 'no'}; "
+                         f"{len(ev.violations)} violation(s), listed on the Violations sheet.")
     items = [
+        ("Status", result.status),
+        ("Objective (evaluator)", _n(ev.total)),
+        ("Lower bound (solver)", _n(best_bound)),
+        ("Gap (objective − bound) / objective", gap if isinstance(gap, (int, float)) else None),
         ("Solver", f"{getattr(result, 'solver', settings.solver)} {getattr(result, 'solver_version', '')}".strip()),
         ("Solver's own status", getattr(result, "solver_status", "")),
         ("Model", settings.model or "full"),
-        ("Hard rules", result.hard_rules if (settings.model or "full") == "full" else "the paper's model"),
-        ("Status", result.status),
-        ("Objective (evaluator)", _n(ev.total)),
+        ("Hard rules", hard),
         ("Model objective", _n(getattr(result, "objective", None))),
-        ("Best bound", _n(getattr(result, "best_bound", None))),
-        ("Gap", f"{gap:.2%}" if isinstance(gap, (int, float)) else gap),
         ("Variables", getattr(result, "n_variables", None)),
         ("Constraints", getattr(result, "n_constraints", None)),
         ("Build seconds", round(getattr(result, "build_seconds", 0.0), 2)),
         ("Solve seconds", round(getattr(result, "solve_seconds", 0.0), 2)),
         ("Total seconds", round(time.perf_counter() - t0, 2)),
-        ("Time limit", settings.time_limit),
+        ("Time limit (seconds)", settings.time_limit),
         ("Seed", settings.seed),
         ("Locked submissions", len(locked)),
-        ("All submissions scheduled", "yes" if ev.all_scheduled else "no"),
         ("Versions", versions()),
     ]
     notes = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
     run_notes = notes + [n for n in getattr(result, "notes", []) or [] if n not in notes]
-    hard = result.hard_rules if (settings.model or "full") == "full" else None
-    allowed = allowed_by_weights(problem, ev, hard) if hard else []
-    sheets = [schedule_sheet(problem, sched, locked), live_checks_sheet(problem, ev),
-              violations_sheet(problem, ev, hard_rules=hard),
-              achievement_sheet(problem, ev, bounds, methods), run_sheet(items, run_notes)]
+    allowed = allowed_by_weights(problem, ev, hard) if full else []
+    sheets = derived_views(problem, sched, ev, locked) + [
+        violations_sheet(problem, ev, hard_rules=hard if full else None),
+        achievement_sheet(problem, ev, bounds, methods, solver_bound=best_bound if result.status != "relaxed" else None,
+                          solver_scope=scope),
+        run_sheet(items, run_notes, summary_lines)]
     if warnings or allowed:
         sheets.append(status_sheet(warnings + allowed, "Warnings about the input" if not allowed else
                                    "What the schedule does because the weights allow it, and warnings about the input"))
@@ -193,10 +234,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         summary += (f" {len(allowed)} thing(s) the paper's hard rules would forbid are allowed by the weights "
                     "(a track in several rooms or in parallel, a presenter in two places): see the Status sheet.")
 
-    def write_sol(out: Path) -> list[Path]:
-        path = Path(out).with_name(Path(out).stem + "_sol.xlsx")
-        write_solution(problem, sched, path, ev)
-        return [path]
+    def write_sol(out: Path, outputs) -> None:
+        write_solution(problem, sched, Path(out).with_name(Path(out).stem + "_sol.xlsx"), ev, outputs=outputs)
 
     data = evaluation_data(ev) | {"status": result.status, "gap": gap, "run": dict(items[:-1])}
     return Report(kind="csplib", sheets=sheets, status=result.status, objective=ev.total, summary=summary,

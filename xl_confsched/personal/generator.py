@@ -47,7 +47,8 @@ def _tick_counts(rng: np.random.Generator, active: int, total: int, lo: int, hi:
 def generate(*, n_talks: int, structure: list[tuple[str, int, str, time, int]], n_parallel: int,
              n_participants: int, n_active: int, total_ticks: int, max_ticks: int, n_topics: int,
              rooms: list[tuple[str, int]], unavailable_days: dict[str, int], first_day: date,
-             minutes: int = 30, n_unavailable: int | None = None, seed: int = 0) -> WorkbookData:
+             minutes: int = 30, n_unavailable: int | None = None, seed: int = 0,
+             time_zone: str | None = None) -> WorkbookData:
     rng = np.random.default_rng(seed)
     topic_of = np.sort(rng.integers(n_topics, size=n_talks))
     popularity = rng.lognormal(0.0, 0.5, size=n_talks)
@@ -71,9 +72,11 @@ def generate(*, n_talks: int, structure: list[tuple[str, int, str, time, int]], 
         for x in wanted[p]:
             row[1 + x] = 1
         profiles.append(row)
-    struct = [["Day", "Date", "Block", "Start", "Timeslots", "Parallel rooms", "Minutes per talk"]]
-    for day, off, block, start, k in structure:
-        struct.append([day, first_day + timedelta(days=off), block, start, k, n_parallel, minutes])
+    struct = [["Day", "Date", "Block", "Start", "Timeslots", "Parallel rooms", "Minutes per talk"]
+              + (["Time zone"] if time_zone else [])]
+    for i, (day, off, block, start, k) in enumerate(structure):
+        struct.append([day, first_day + timedelta(days=off), block, start, k, n_parallel, minutes]
+                      + ([time_zone if i == 0 else None] if time_zone else []))
     room_rows = [["name", "capacity"]] + [[r, c] for r, c in rooms]
     days = list(dict.fromkeys(s[0] for s in structure))
     avail = [["presenter"] + days]
@@ -111,4 +114,5 @@ def small_example(seed: int = 1) -> WorkbookData:
     return generate(n_talks=22, structure=structure, n_parallel=3, n_participants=30, n_active=24,
                     total_ticks=190, max_ticks=14, n_topics=4,
                     rooms=[("Aula", 80), ("Room B", 40), ("Room C", 20)],
-                    unavailable_days={"Monday": 2, "Tuesday": 1}, first_day=date(2026, 9, 14), seed=seed)
+                    unavailable_days={"Monday": 2, "Tuesday": 1}, first_day=date(2026, 9, 14), seed=seed,
+                    time_zone="Europe/Brussels")

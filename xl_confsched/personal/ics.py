@@ -1,138 +1,72 @@
-"""iCalendar (RFC 5545) files from the Itineraries sheet — pure functions of its rows.
+"""iCalendar files of the personalised itineraries, through the shared writer (:mod:`xl_confsched.publish.calendars`).
 
-``itinerary_ics(rows)`` makes one calendar with every participant's talks (each event's
-summary starts with the participant's name and carries it as CATEGORIES);
-``ics_by_participant(rows)`` makes one calendar per participant.  Times are floating
-local times (the conference's own clock), which every calendar program accepts.
+``itinerary_events(problem, ev)`` gives each participant's talks as events whose UIDs come
+from internal ids (participant number, talk number, block and slot) — never from names, so
+two participants whose names look alike never share or overwrite an event.  Times are
+converted to UTC with the Structure sheet's time zone; a talk whose end clock is not after
+its start (it crosses midnight) ends on the next day.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time
-from typing import Any, Sequence
+import datetime as dt
 
-COLUMNS = ("Participant", "Date", "Start", "End", "Talk", "Title", "Room", "Hop")
-
-
-def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+from ..publish.calendars import Event, Zone, calendar
+from .evaluate import Evaluation
+from .problem import Problem
 
 
-def _fold(line: str) -> str:
-    """Fold at 75 octets (continuation lines start with a space)."""
-    out, cur = [], b""
-    for ch in line:
-        enc = ch.encode("utf-8")
-        if len(cur) + len(enc) > (75 if not out else 74):
-            out.append(cur.decode("utf-8"))
-            cur = b""
-        cur += enc
-    out.append(cur.decode("utf-8"))
-    return "\r\n ".join(out)
+def _clock(t: dt.time | None, minutes: int) -> dt.time | None:
+    if t is None:
+        return None
+    m = t.hour * 60 + t.minute + minutes
+    return dt.time((m // 60) % 24, m % 60)
 
 
-def _as_date(v: Any) -> date | None:
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    if isinstance(v, str) and v.strip():
-        try:
-            return date.fromisoformat(v.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _as_time(v: Any) -> time | None:
-    if isinstance(v, datetime):
-        return v.time()
-    if isinstance(v, time):
-        return v
-    if isinstance(v, (int, float)) and 0 <= v < 1:
-        m = round(v * 1440)
-        return time(m // 60, m % 60)
-    if isinstance(v, str) and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", v.strip()):
-        return time.fromisoformat(v.strip().zfill(5) if len(v.strip()) <= 5 else v.strip())
-    return None
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "x"
-
-
-def _events(rows: Sequence[Sequence[Any]], dtstamp: datetime) -> list[tuple[str, list[str]]]:
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    col = {h: header.index(h) for h in COLUMNS if h in header}
-    missing = [h for h in ("Participant", "Date", "Start", "End", "Talk") if h not in col]
-    if missing:
-        raise ValueError(f"the itinerary table has no column {', '.join(missing)}")
-
-    def get(row, h):
-        j = col.get(h)
-        return row[j] if j is not None and j < len(row) else None
-
-    stamp = dtstamp.strftime("%Y%m%dT%H%M%SZ")
-    out = []
-    for row in rows[1:]:
-        who, d = get(row, "Participant"), _as_date(get(row, "Date"))
-        t0, t1 = _as_time(get(row, "Start")), _as_time(get(row, "End"))
-        talk = get(row, "Talk")
-        if not who or d is None or t0 is None or t1 is None or talk in (None, ""):
+def itinerary_events(problem: Problem, ev: Evaluation) -> dict[int, list[Event]]:
+    """Participant index → their itinerary's events (only blocks with a date and a start time)."""
+    out: dict[int, list[Event]] = {}
+    for v in ev.visits:
+        bs = problem.blocks[v.block]
+        if bs.date is None or bs.start is None:
             continue
-        title = str(get(row, "Title") or "")
-        room = str(get(row, "Room") or "")
-        hop = str(get(row, "Hop") or "").strip()
-        summary = f"{talk}: {title}" if title else str(talk)
-        desc = f"Room: {room}." + (" Change rooms for this talk." if hop.lower().startswith(("yes", "hop")) else "")
-        start = datetime.combine(d, t0).strftime("%Y%m%dT%H%M%S")
-        end = datetime.combine(d, t1).strftime("%Y%m%dT%H%M%S")
-        lines = [
-            "BEGIN:VEVENT",
-            f"UID:{_slug(str(who))}-{_slug(str(talk))}-{start}@xl-confsched",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{start}",
-            f"DTEND:{end}",
-            f"SUMMARY:{_escape(summary)}",
-            f"LOCATION:{_escape(room)}",
-            f"DESCRIPTION:{_escape(desc)}",
-            f"CATEGORIES:{_escape(str(who))}",
-            "END:VEVENT",
-        ]
-        out.append((str(who), lines))
+        talk = problem.talks[v.talk]
+        base = dt.datetime.combine(bs.date, bs.start)
+        start = base + dt.timedelta(minutes=bs.minutes * v.slot)
+        end = start + dt.timedelta(minutes=bs.minutes)
+        room = problem.rooms[v.room].name
+        summary = f"{talk.id}: {talk.title}" if talk.title else talk.id
+        desc = [f"Room: {room}."]
+        if v.hop:
+            desc.append("Change rooms for this talk.")
+        if talk.presenter:
+            desc.append(f"Presenter: {talk.presenter}.")
+        if v.missed:
+            desc.append("Also wanted at this time: " + ", ".join(problem.talks[y].id for y in v.missed) + ".")
+        out.setdefault(v.participant, []).append(Event(
+            uid=f"participant-{v.participant + 1}.talk-{v.talk + 1}.block-{v.block + 1}-slot-{v.slot + 1}"
+                f"@xl-confsched",
+            start=start, end=end, summary=summary, location=room, description=" ".join(desc),
+            categories=[talk.topic] if talk.topic else []))
     return out
 
 
-def _calendar(name: str, events: list[list[str]]) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//xl_confsched//personalised itinerary//EN",
-             "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_escape(name)}"]
-    for ev in events:
-        lines.extend(ev)
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
-
-
-def itinerary_ics(rows: Sequence[Sequence[Any]], name: str = "Conference itineraries",
-                  dtstamp: datetime | None = None) -> str:
-    """One calendar with every participant's itinerary (summaries prefixed by the name)."""
-    dtstamp = dtstamp or datetime(2000, 1, 1)
-    events = []
-    for who, lines in _events(rows, dtstamp):
-        lines = [f"SUMMARY:{_escape(who)} — " + l[len("SUMMARY:"):] if l.startswith("SUMMARY:") else l for l in lines]
-        events.append(lines)
-    return _calendar(name, events)
-
-
-def ics_by_participant(rows: Sequence[Sequence[Any]], dtstamp: datetime | None = None) -> dict[str, str]:
-    """One calendar per participant, keyed by the participant's name."""
-    dtstamp = dtstamp or datetime(2000, 1, 1)
-    per: dict[str, list[list[str]]] = {}
-    for who, lines in _events(rows, dtstamp):
-        per.setdefault(who, []).append(lines)
-    return {who: _calendar(f"Itinerary of {who}", evs) for who, evs in per.items()}
+def itinerary_calendars(problem: Problem, ev: Evaluation, zone: Zone,
+                        dtstamp: dt.datetime | None = None) -> tuple[str, dict[str, str]]:
+    """(one calendar with everyone's itinerary, participant name → their own calendar)."""
+    per = itinerary_events(problem, ev)
+    everyone: list[Event] = []
+    own: dict[str, str] = {}
+    for p in sorted(per):
+        who = problem.participants[p].name
+        own[who] = calendar(f"Itinerary of {who}", per[p], zone, dtstamp)
+        for e in per[p]:
+            everyone.append(Event(uid=e.uid, start=e.start, end=e.end, summary=f"{who} — {e.summary}",
+                                  location=e.location, description=e.description, categories=[who]))
+    return calendar("Conference itineraries", everyone, zone, dtstamp), own
 
 
 def safe_filename(name: str) -> str:
+    import re
+
     return re.sub(r"[^\w.-]+", "_", name).strip("_") or "participant"

@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 import pulp
 
+from .. import solvers
 from .problem import Problem
 
 MAX_COLUMNS = 4_000_000
@@ -80,12 +81,15 @@ def tuple_costs(profile: np.ndarray, tuples: np.ndarray, chunk: int = 20000) -> 
     return out
 
 
-def _solver(settings_solver: str, time_limit: float, seed: int, mip: bool = True):
-    time_limit = max(1.0, float(time_limit))
-    if settings_solver == "highs":
-        return pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1, mip=mip)
-    return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, mip=mip,
-                             options=[f"randomSeed {seed + 1}", f"randomCbcSeed {seed + 1}"])
+def _solve(prob: pulp.LpProblem, settings_solver: str, time_limit: float, seed: int, mip: bool = True):
+    """One solve through the shared solver layer (CBC or HiGHS; a Cancel stops it, keeping its best)."""
+    return solvers.solve(prob, solvers.SolverOptions(solver=settings_solver, time_limit=max(1.0, float(time_limit)),
+                                                     seed=seed, mip=mip))
+
+
+def _cancelled() -> bool:
+    token = solvers.current_cancel()
+    return token is not None and token.cancelled
 
 
 def _partition_model(n_items: int, columns: np.ndarray, costs: np.ndarray, binary: bool):
@@ -156,7 +160,7 @@ def solve_set_partition(problem: Problem, solver: str = "cbc", time_limit: float
     say(log[-1])
     if plain:
         prob, xs = _partition_model(X, columns, costs, binary=True)
-        prob.solve(_solver(solver, deadline - time.perf_counter(), seed))
+        _solve(prob, solver, deadline - time.perf_counter(), seed)
         chosen = [j for j, v in enumerate(xs) if (v.value() or 0) > 0.5]
         tuples = [tuple(int(i) for i in columns[j]) for j in chosen]
         optimal = prob.sol_status == pulp.LpSolutionOptimal
@@ -189,7 +193,9 @@ def solve_set_partition(problem: Problem, solver: str = "cbc", time_limit: float
     for it in range(200):
         idx = np.flatnonzero(active)
         prob, xs = _partition_model(X, columns[idx], costs[idx], binary=False)
-        prob.solve(_solver(solver, max(1.0, deadline - time.perf_counter()), seed, mip=False))
+        _solve(prob, solver, max(1.0, deadline - time.perf_counter()), seed, mip=False)
+        if prob.status != pulp.LpStatusOptimal and lp_value is not None and _cancelled():
+            break  # Cancel: the duals of the last round still give a valid bound (below)
         if prob.status != pulp.LpStatusOptimal:
             raise RuntimeError(f"the LP relaxation of phase 1 did not solve ({pulp.LpStatus[prob.status]})")
         lp_value = pulp.value(prob.objective) or 0.0
@@ -203,7 +209,7 @@ def solve_set_partition(problem: Problem, solver: str = "cbc", time_limit: float
             break
         add = neg[np.argsort(red[neg], kind="stable")[:max(200, 4 * X)]]
         active[add] = True
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or _cancelled():
             break
     # A rigorous bound that does not trust the LP solver's optimality: for any duals π,
     # a partition x (X/n groups) costs Σπ + Σ d_e x_e ≥ Σπ + (X/n)·min(0, min d).
@@ -221,7 +227,7 @@ def solve_set_partition(problem: Problem, solver: str = "cbc", time_limit: float
     idx = np.flatnonzero(active)
     if best_cost > lb_int:
         prob, xs = _partition_model(X, columns[idx], costs[idx], binary=True)
-        prob.solve(_solver(solver, max(1.0, min(deadline - time.perf_counter(), 0.3 * time_limit)), seed))
+        _solve(prob, solver, max(1.0, min(deadline - time.perf_counter(), 0.3 * time_limit)), seed)
         if prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             sel = [int(idx[j]) for j, v in enumerate(xs) if (v.value() or 0) > 0.5]
             c = int(costs[sel].sum())
@@ -239,7 +245,7 @@ def solve_set_partition(problem: Problem, solver: str = "cbc", time_limit: float
         log.append(f"{n_final:,} groups can still improve on {best_cost} (reduced cost ≤ {best_cost - lb:.2f})")
         say(log[-1])
         prob, xs = _partition_model(X, columns[keep], costs[keep], binary=True)
-        prob.solve(_solver(solver, max(1.0, deadline - time.perf_counter()), seed))
+        _solve(prob, solver, max(1.0, deadline - time.perf_counter()), seed)
         if prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             sel = [int(keep[j]) for j, v in enumerate(xs) if (v.value() or 0) > 0.5]
             c = int(costs[sel].sum())

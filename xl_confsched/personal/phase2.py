@@ -19,7 +19,7 @@ from typing import Callable
 import pulp
 
 from .hopping import BlockScorer
-from .phase1 import _solver
+from .phase1 import _solve
 from .problem import Problem
 
 MAX_SUBSETS = 300_000
@@ -73,7 +73,7 @@ def solve_phase2(problem: Problem, tuples: list[tuple[int, ...]], solver: str = 
     if len(need) > 1:
         for k, cnt in need.items():
             prob += pulp.LpConstraint(pulp.LpAffineExpression(by_k[k]), sense=pulp.LpConstraintEQ, rhs=cnt, name=f"len{k}")
-    prob.solve(_solver(solver, max(1.0, time_limit - (time.perf_counter() - t0)), seed))
+    _solve(prob, solver, max(1.0, time_limit - (time.perf_counter() - t0)), seed)
     if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         raise RuntimeError("phase 2 found no grouping of the parallel talks into blocks within the time limit")
     chosen = [candidates[j] for j, y in enumerate(ys) if (y.value() or 0) > 0.5]

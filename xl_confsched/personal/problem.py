@@ -73,6 +73,7 @@ class Problem(BaseModel):
     rooms: list[Room]
     # (talk index, block-slot index) pairs where the talk's presenter is unavailable
     unavailable: set[tuple[int, int]] = set()
+    time_zone: str | None = None  # the Structure sheet's Time zone (e.g. Europe/Brussels), for the calendars
 
     @property
     def n(self) -> int:

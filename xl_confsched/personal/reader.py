@@ -10,27 +10,23 @@ its cell; dummy talks are added when the talks do not fill the grid.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from typing import Any
 
+from .. import cells
 from ..errors import InputIssue, IssueLog
 from ..tables import Table, WorkbookData, is_blank
 from .problem import BlockSlot, Participant, Problem, Room, Talk
 
-TRUE_MARKS = {"1", "x", "yes", "y", "true", "unavailable", "✓", "✔"}
-FALSE_MARKS = {"0", "no", "n", "false", "-"}
+TIMESLOTS_PER_BLOCK_MAX = 100
+PARALLEL_ROOMS_MAX = 100
+MINUTES_MAX = 24 * 60
+PLACES_MAX = 10_000  # timeslots × parallel rooms: every place is a column of the attendance model
+CAPACITY_MAX = 1_000_000
 
 
 def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, datetime):
-        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
-    if isinstance(v, date):
-        return v.isoformat()
-    return str(v).strip()
+    return cells.text(v)
 
 
 def _key(v: Any) -> str:
@@ -39,20 +35,10 @@ def _key(v: Any) -> str:
 
 def _mark(v: Any) -> bool | None:
     """True / False for a tick cell, None when not understood."""
-    if is_blank(v) or v is False:
-        return False
-    if v is True:
-        return True
-    if isinstance(v, (int, float)):
-        return True if v == 1 else (False if v == 0 else None)
-    s = str(v).strip().casefold()
-    if s == "":
-        return False
-    if s in TRUE_MARKS:
-        return True
-    if s in FALSE_MARKS:
-        return False
-    return None
+    try:
+        return cells.flag(v, yes=("unavailable",))
+    except cells.CellError:
+        return None
 
 
 def _col(table: Table, *labels: str) -> int | None:
@@ -64,44 +50,38 @@ def _col(table: Table, *labels: str) -> int | None:
 
 
 def _int(v: Any) -> int | None:
-    if isinstance(v, bool):
+    try:
+        return cells.whole(v)
+    except cells.CellError:
         return None
-    if isinstance(v, (int, float)) and float(v).is_integer():
-        return int(v)
-    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
-        return int(v.strip())
-    return None
 
 
 def _date(v: Any) -> date | None | str:
-    if is_blank(v):
+    if cells.blank(v):
         return None
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    if isinstance(v, (int, float)) and 20000 < v < 80000:  # Excel serial
-        return date(1899, 12, 30) + timedelta(days=int(v))
     try:
-        return date.fromisoformat(str(v).strip())
-    except ValueError:
+        return cells.date(v)
+    except cells.CellError:
         return "bad"
 
 
 def _time(v: Any) -> time | None | str:
-    if is_blank(v):
+    if cells.blank(v):
         return None
-    if isinstance(v, datetime):
-        return v.time()
-    if isinstance(v, time):
-        return v
-    if isinstance(v, (int, float)) and 0 <= v < 1:  # Excel fraction of a day
-        minutes = round(v * 24 * 60)
-        return time(minutes // 60, minutes % 60)
     try:
-        return time.fromisoformat(str(v).strip().zfill(5))
-    except ValueError:
+        m = cells.time_of_day(v)
+    except cells.CellError:
         return "bad"
+    return time(m // 60, m % 60)
+
+
+def _name_error(t: Table, i: int, j: int, what: str, log: IssueLog) -> bool:
+    """Log an error when the cell holds an Excel error value (it is never a name); True if it did."""
+    err = cells.excel_error(t.value(i, j))
+    if err:
+        log.error(t.ref(i, j), f"this {what} is the Excel error {err} (a formula that failed); fix the formula or "
+                               f"type the {what}.")
+    return bool(err)
 
 
 def _need(data: WorkbookData, name: str, log: IssueLog) -> Table | None:
@@ -133,6 +113,10 @@ def read_talks(t: Table, log: IssueLog) -> list[Talk]:
             if any(not is_blank(x) for x in row):
                 log.error(t.ref(i, jid), "this talk has no id; give every talk a unique id (e.g. T12).")
             continue
+        if _name_error(t, i, jid, "talk id", log):
+            continue
+        if jpres is not None and _name_error(t, i, jpres, "presenter", log):
+            continue
         tid = _text(v)
         if tid.casefold() in seen:
             log.error(t.ref(i, jid), f"talk id {tid} is used twice (first at {seen[tid.casefold()]}); ids must be unique.")
@@ -158,6 +142,8 @@ def read_profiles(t: Table, talk_index: dict[str, int], log: IssueLog) -> list[P
                 continue
             if is_blank(p):
                 log.error(t.ref(i, jp), "this row has a talk but no participant; fill in the participant's name.")
+                continue
+            if _name_error(t, i, jp, "participant", log):
                 continue
             name = _text(p)
             names.setdefault(name.casefold(), name)
@@ -200,6 +186,8 @@ def read_profiles(t: Table, talk_index: dict[str, int], log: IssueLog) -> list[P
                 if ticks:
                     log.error(t.ref(i, jp), "this row has ticks but no participant name; fill it in.")
                 continue
+            if _name_error(t, i, jp, "participant", log):
+                continue
             name = _text(p)
             if name.casefold() in wanted:
                 log.warn(t.ref(i, jp), f"participant {name} has two rows; their ticks are merged.")
@@ -236,10 +224,14 @@ def read_structure(t: Table, log: IssueLog) -> list[BlockSlot]:
         if not day:
             log.error(t.ref(i, jday), "this block has no day; fill in the day (e.g. Monday).")
         k, n = _int(t.value(i, jk)), _int(t.value(i, jn))
-        if k is None or k < 1:
-            log.error(t.ref(i, jk), "the number of consecutive timeslots must be a whole number ≥ 1.")
-        if n is None or n < 1:
-            log.error(t.ref(i, jn), "the number of parallel rooms must be a whole number ≥ 1.")
+        if k is None or not 1 <= k <= TIMESLOTS_PER_BLOCK_MAX:
+            log.error(t.ref(i, jk), "the number of consecutive timeslots must be a whole number from 1 to "
+                                    f"{TIMESLOTS_PER_BLOCK_MAX}, found '{_text(t.value(i, jk))}'.")
+            k = None
+        if n is None or not 1 <= n <= PARALLEL_ROOMS_MAX:
+            log.error(t.ref(i, jn), "the number of parallel rooms must be a whole number from 1 to "
+                                    f"{PARALLEL_ROOMS_MAX}, found '{_text(t.value(i, jn))}'.")
+            n = None
         elif first_n is None:
             first_n = (n, t.ref(i, jn))
         elif n != first_n[0]:
@@ -256,10 +248,17 @@ def read_structure(t: Table, log: IssueLog) -> list[BlockSlot]:
         minutes = 30
         if jmin is not None and not is_blank(t.value(i, jmin)):
             m = _int(t.value(i, jmin))
-            if m is None or m < 1:
-                log.error(t.ref(i, jmin), "minutes per talk must be a whole number ≥ 1.")
+            if m is None or not 1 <= m <= MINUTES_MAX:
+                log.error(t.ref(i, jmin), f"minutes per talk must be a whole number from 1 to {MINUTES_MAX:,}, "
+                                          f"found '{_text(t.value(i, jmin))}'.")
             else:
                 minutes = m
+        if isinstance(st, time) and k and k >= 1 and st.hour * 60 + st.minute + k * minutes > MINUTES_MAX:
+            end = st.hour * 60 + st.minute + k * minutes
+            log.error(t.ref(i, jmin if jmin is not None else jstart),
+                      f"this block runs past midnight: it starts at {st.strftime('%H:%M')} and its {k} timeslots of "
+                      f"{minutes} minutes end at {end // 60 % 24:02d}:{end % 60:02d} the next day. Start it earlier, "
+                      "shorten it, or split it over two days.")
         name = _text(t.value(i, jblock)) if jblock is not None else ""
         name = name or f"{day} {sum(1 for b in blocks if b.day == day) + 1}"
         if name.casefold() in names:
@@ -272,6 +271,30 @@ def read_structure(t: Table, log: IssueLog) -> list[BlockSlot]:
     if not blocks and not log.errors:
         log.error(t.sheet, "the Structure sheet lists no blocks; add one row per block of consecutive timeslots.")
     return blocks
+
+
+def read_time_zone(t: Table, log: IssueLog) -> str | None:
+    """The optional Time zone column of Structure (one zone for the whole conference), for the calendars."""
+    from ..publish.calendars import parse_zone
+
+    j = _col(t, "time zone", "timezone")
+    if j is None:
+        return None
+    found: tuple[str, str] | None = None
+    for i, _row in t.data_rows():
+        v = _text(t.value(i, j))
+        if not v:
+            continue
+        if parse_zone(v) is None:
+            log.error(t.ref(i, j), f"cannot read the time zone '{v}'. Write a zone name such as Europe/Brussels, "
+                                   "or UTC+2 / GMT-5.")
+            continue
+        if found is None:
+            found = (v, t.ref(i, j))
+        elif v != found[0]:
+            log.error(t.ref(i, j), f"a second time zone '{v}' (also '{found[0]}' at {found[1]}); the conference "
+                                   "has one time zone: use the same one on every row, or fill it in once.")
+    return found[0] if found else None
 
 
 def read_rooms(t: Table | None, n: int, log: IssueLog) -> list[Room]:
@@ -296,8 +319,8 @@ def read_rooms(t: Table | None, n: int, log: IssueLog) -> list[Room]:
         cap = None
         if jc is not None and not is_blank(t.value(i, jc)):
             cap = _int(t.value(i, jc))
-            if cap is None or cap < 0:
-                log.error(t.ref(i, jc), "the capacity must be a whole number of seats.")
+            if cap is None or not 0 <= cap <= CAPACITY_MAX:
+                log.error(t.ref(i, jc), f"the capacity must be a whole number of seats from 0 to {CAPACITY_MAX:,}.")
                 cap = None
         rooms.append(Room(name=name, capacity=cap))
     if len(rooms) < n:
@@ -336,6 +359,10 @@ def read_availability(t: Table | None, talks: list[Talk], blocks: list[BlockSlot
     if ju is not None:  # long form: presenter, unavailable (day or block)
         for i, row in t.data_rows():
             p, u = _text(t.value(i, jp)), t.value(i, ju)
+            if not p and not is_blank(u):
+                log.warn(t.ref(i, jp), "this availability row has no presenter and is ignored; type the presenter's "
+                                       "name (as on the Talks sheet) or clear the row.")
+                continue
             if not p or is_blank(u):
                 continue
             where = labels.get(_key(u))
@@ -356,6 +383,9 @@ def read_availability(t: Table | None, talks: list[Talk], blocks: list[BlockSlot
     for i, row in t.data_rows():
         p = _text(t.value(i, jp))
         if not p:
+            if any(_mark(t.value(i, j)) for j in cols):
+                log.warn(t.ref(i, jp), "this availability row has marks but no presenter and is ignored; type the "
+                                       "presenter's name (as on the Talks sheet) or clear the row.")
             continue
         for j, where in cols.items():
             m = _mark(t.value(i, j))
@@ -379,6 +409,10 @@ def read_problem(data: WorkbookData) -> tuple[Problem, list[InputIssue]]:
     n = blocks[0].n if blocks else 1
     rooms = read_rooms(data.get("Rooms"), n, log) if blocks else []
     capacity = sum(b.k * b.n for b in blocks)
+    if capacity > PLACES_MAX:
+        log.error(ts.sheet, f"the Structure sheet has {capacity:,} places (timeslots × parallel rooms); at most "
+                            f"{PLACES_MAX:,} are supported. Check the Timeslots and Parallel rooms columns.")
+        log.raise_if_errors()
     if blocks and talks and len(talks) > capacity:
         log.error(ts.sheet, f"{len(talks)} talks do not fit in the grid: the Structure sheet has room for "
                             f"{capacity} ({sum(b.k for b in blocks)} timeslots × {n} rooms); add blocks or rooms.")
@@ -389,6 +423,8 @@ def read_problem(data: WorkbookData) -> tuple[Problem, list[InputIssue]]:
                            f"{len(talks)} talks for {capacity} places.")
     talks = talks + [Talk(id=f"(empty {d + 1})", dummy=True) for d in range(n_dummy)]
     unavailable = read_availability(data.get("Availability"), talks, blocks, log)
+    zone = read_time_zone(ts, log) if ts else None
     log.raise_if_errors()
-    problem = Problem(talks=talks, participants=participants, blocks=blocks, rooms=rooms, unavailable=unavailable)
+    problem = Problem(talks=talks, participants=participants, blocks=blocks, rooms=rooms, unavailable=unavailable,
+                      time_zone=zone)
     return problem, log.warnings

@@ -15,7 +15,8 @@ INSTRUCTIONS = [
     ["Profiles: one row per participant, one column per talk id; put 1 (or x) where the participant wants to "
      "attend. Or the long form: two columns participant, talk (one row per tick)."],
     ["Structure: one row per block of consecutive timeslots, in time order: Day, Date, Block (a unique name), "
-     "Start (time), Timeslots (talks per session), Parallel rooms (the same in every block), Minutes per talk."],
+     "Start (time), Timeslots (talks per session), Parallel rooms (the same in every block), Minutes per talk, "
+     "and optionally Time zone (once, e.g. Europe/Brussels: the calendars are written in UTC from it)."],
     ["Rooms: name and capacity (at least as many rooms as parallel sessions)."],
     ["Availability (optional): one row per presenter, one column per day or block name; x where the presenter "
      "cannot present."],
@@ -30,7 +31,7 @@ INSTRUCTIONS = [
 BLANK = {
     "Talks": [["id", "title", "presenter", "topic"]],
     "Profiles": [["participant"]],
-    "Structure": [["Day", "Date", "Block", "Start", "Timeslots", "Parallel rooms", "Minutes per talk"]],
+    "Structure": [["Day", "Date", "Block", "Start", "Timeslots", "Parallel rooms", "Minutes per talk", "Time zone"]],
     "Rooms": [["name", "capacity"]],
     "Availability": [["presenter"]],
 }

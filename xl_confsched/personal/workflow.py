@@ -17,7 +17,7 @@ from ..kinds import SolveSettings
 from ..report import Block, Report, SheetReport, status_sheet
 from ..tables import Table, WorkbookData, is_blank
 from .evaluate import Evaluation, evaluate
-from .ics import ics_by_participant, itinerary_ics, safe_filename
+from .ics import itinerary_calendars, itinerary_events
 from .phase1 import solve_phase1
 from .phase2 import solve_phase2
 from .phase3 import choose_chairs, solve_phase3
@@ -41,7 +41,6 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         summary = f"No schedule: {exc}. Allow more time (--time-limit) and solve again."
         return Report(kind=KIND, status="no solution", summary=summary, issues=warnings, ok=False,
                       sheets=[status_sheet(warnings, summary)])
-    report.side_files.append(lambda out: write_companion_files(report, out))
     return report
 
 
@@ -97,6 +96,10 @@ def _solve(problem: Problem, warnings: list[InputIssue], settings: SolveSettings
     return build_report(problem, p3.schedule, ev, status=status, summary=summary, warnings=warnings,
                         chairs=p3.chairs, run_rows=(run, detail, settings_rows),
                         bounds={"missed_lb": p1.lower_bound, "p1_optimal": p1.optimal, "p2_optimal": p2.optimal})
+
+
+def _share(a: int, b: int) -> float | None:
+    return a / b if b else None
 
 
 def _pct(a: int, b: int) -> str:
@@ -169,7 +172,7 @@ def read_schedule(table: Table, problem: Problem) -> tuple[Schedule, list[InputI
     grid: list[list[int | None]] = [[None] * len(problem.rooms) for _ in range(problem.n_timeslots)]
     for i in range(hi + 1, table.n_rows):
         row = table.rows[i]
-        if all(is_blank(v) for v in row):
+        if all(is_blank(v) for v in row[:max(list(room_cols) + [jb]) + 1]):  # the grid ends (tables beside it go on)
             break
         bname = table.value(i, jb)
         b = blocks.get(str(bname).strip().casefold()) if bname is not None else None
@@ -208,6 +211,16 @@ def read_schedule(table: Table, problem: Problem) -> tuple[Schedule, list[InputI
 # result sheets
 # --------------------------------------------------------------------------------------
 
+def _slot_times(bs, s: int):
+    """(start, end) of a block's slot as times of day (None when the block has no start time)."""
+    from datetime import date as _date, timedelta
+
+    if bs.start is None:
+        return None, None
+    base = datetime.combine(_date(2000, 1, 1), bs.start) + timedelta(minutes=bs.minutes * s)
+    return base.time(), (base + timedelta(minutes=bs.minutes)).time()
+
+
 def _talk_cell(problem: Problem, x: int | None) -> str:
     if x is None:
         return ""
@@ -219,7 +232,7 @@ def _talk_cell(problem: Problem, x: int | None) -> str:
 
 def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status: str, summary: str,
                  warnings: list[InputIssue], chairs: dict[tuple[int, int], list[int]],
-                 run_rows, bounds: dict[str, Any] | None, include_schedule: bool = True) -> Report:
+                 run_rows, bounds: dict[str, Any] | None, include_schedule: bool = True, name: str = "") -> Report:
     sheets: list[SheetReport] = []
     R = len(problem.rooms)
     tb = problem.timeslot_block()
@@ -231,7 +244,7 @@ def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status
         for t, row in enumerate(schedule.grid):
             b, s = tb[t]
             bs = problem.blocks[b]
-            st, en = bs.slot_clock(s)
+            st, en = _slot_times(bs, s)
             grid.append([bs.day, bs.date, bs.name, s + 1, st, en] + [_talk_cell(problem, x) for x in row])
         talks = [["Talk", "Title", "Presenter", "Day", "Block", "Slot", "Start", "Room", "Capacity", "Wanted by",
                   "Audience (itineraries)", "Seats short", "Presenter unavailable"]]
@@ -244,21 +257,27 @@ def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status
             bs = problem.blocks[b]
             cap = problem.rooms[r].capacity
             aud = ev.audience.get(x, 0)
-            talks.append([tk.id, tk.title, tk.presenter, bs.day, bs.name, s + 1, bs.slot_clock(s)[0],
+            talks.append([tk.id, tk.title, tk.presenter, bs.day, bs.name, s + 1, _slot_times(bs, s)[0],
                           problem.rooms[r].name, cap, int(wanted_by[x]), aud,
                           max(0, aud - cap) if cap is not None else None, "yes" if (x, b) in viol else ""])
         widths = {j: 34 for j in range(6, 6 + R)}
-        widths.update({0: 11, 2: 12})
+        from openpyxl.utils import get_column_letter
+
         sheets.append(SheetReport("Schedule", [
             Block("A2", grid, title="Timetable: one row per timeslot, one column per room (edit, then Check)",
-                  number_formats={1: "yyyy-mm-dd"}, column_widths=widths),
-            Block(f"A{len(grid) + 5}", talks, title="Talks", table_name="PersonalTalks"),
+                  number_formats={1: "yyyy-mm-dd"}, column_widths=widths, wrap=set(range(6, 6 + R))),
+            Block(f"{get_column_letter(6 + R + 2)}2", talks, title="Talks in time order", table_name="PersonalTalks",
+                  column_widths={1: 40}, wrap={1}),
         ], freeze="G3"))
+    from ..publish.sheet import programme_sheet
+    from .programme import personal_programme
+
+    sheets.append(programme_sheet(personal_programme(problem, schedule, name)))
     # ---- Itineraries ------------------------------------------------------------------------
     it = [list(ITINERARY_HEADER)]
     for v in ev.visits:
         bs = problem.blocks[v.block]
-        st, en = bs.slot_clock(v.slot)
+        st, en = _slot_times(bs, v.slot)
         tk = problem.talks[v.talk]
         it.append([problem.participants[v.participant].name, bs.day, bs.date, bs.name, v.slot + 1, st, en, tk.id,
                    tk.title, problem.rooms[v.room].name, "yes" if v.hop else "",
@@ -296,11 +315,11 @@ def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status
     att_best = problem.upper_bound - (int(-(-lb // 1)) if lb is not None and lb == lb else 0)
     ach = [["Priority", "Term", "Achieved", "Best possible / bound", "Share", "Note"],
            [1, "Attendance (wanted talks that can be attended)", ev.attendance, problem.upper_bound,
-            _pct(ev.attendance, problem.upper_bound), "bound = Σ ticks (nothing wanted in parallel)"],
+            _share(ev.attendance, problem.upper_bound), "bound = Σ ticks (nothing wanted in parallel)"],
            [1, "Missed attendance", ev.missed, 0, "", "wanted talks in parallel with another wanted talk"]]
     if lb is not None:
         ach.append([1, "Attendance: best possible with this grid", ev.attendance, att_best,
-                    _pct(ev.attendance, att_best), "proven optimal" if bounds.get("p1_optimal")
+                    _share(ev.attendance, att_best), "proven optimal" if bounds.get("p1_optimal")
                     else f"LP bound; missed ≥ {lb:.2f}"])
     ach += [[2, "Session hops", ev.hops, "", "", "minimal for phase 1's parallel groups" if bounds.get("p2_optimal")
              else "fewest room switches for the most wanted talks, per participant and block"],
@@ -315,7 +334,7 @@ def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status
             hist[h] = hist.get(h, 0) + 1
     hrows = [["Hops", "Participants"]] + [[h, c] for h, c in sorted(hist.items())]
     sheets.append(SheetReport("Achievement", [
-        Block("A2", ach, title=summary, column_widths={1: 46, 3: 20, 5: 50}),
+        Block("A2", ach, title=summary, column_widths={1: 46, 3: 20, 5: 50}, number_formats={4: "0.0%"}),
         Block(f"A{len(ach) + 5}", hrows, title="Participants by number of session hops"),
     ]))
     if run_rows:
@@ -325,35 +344,63 @@ def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status
             Block(f"A{len(run) + 4}", settings_rows, title="Settings"),
             Block(f"A{len(run) + len(settings_rows) + 6}", detail, title="Solver log"),
         ]))
+    zone, zone_note = calendar_zone(problem)
+    if include_schedule and zone_note:
+        warnings = warnings + [InputIssue("Structure", zone_note, "warning")]
     sheets.append(status_sheet(warnings, summary))
-    return Report(kind=KIND, sheets=sheets, status=status, objective=float(ev.missed), summary=summary,
-                  issues=warnings)
+    report = Report(kind=KIND, sheets=sheets, status=status, objective=float(ev.missed), summary=summary,
+                    issues=warnings)
+    if include_schedule:
+        report.side_files.append(lambda out, outputs: write_companion_files(problem, ev, zone, out, outputs))
+    return report
+
+
+def calendar_zone(problem: Problem):
+    """(zone of the calendars, a note when the workbook gives none)."""
+    from ..publish.calendars import Zone, parse_zone
+
+    if problem.time_zone:
+        return parse_zone(problem.time_zone), ""
+    return Zone(machine=True), ("the Structure sheet gives no Time zone, so the calendars use this computer's time "
+                                "zone. Add a column 'Time zone' to Structure (e.g. Europe/Brussels) to be sure.")
+
+
+def programme(data: WorkbookData):
+    """The programme of the Schedule sheet (for publishing), the calendar zone, per-participant calendars."""
+    from pathlib import Path as _Path
+
+    from .programme import personal_programme
+
+    problem, warnings = read_problem(data)
+    table = data.get("Schedule")
+    if table is None:
+        raise InputError([InputIssue("Schedule", "the workbook holds no schedule yet. Solve first, then publish.")])
+    schedule, issues = read_schedule(table, problem)
+    ev = evaluate(problem, schedule)
+    zone, note = calendar_zone(problem)
+    per = itinerary_events(problem, ev)
+    extra = {"participants": {problem.participants[p].name: evs for p, evs in per.items()}}
+    prog = personal_programme(problem, schedule, _Path(data.source).stem if data.source else "")
+    return prog, zone, extra, [str(w) for w in warnings + issues] + ([note] if note else [])
 
 
 # --------------------------------------------------------------------------------------
 # companion files (.ics calendars)
 # --------------------------------------------------------------------------------------
 
-def itinerary_rows(report: Report) -> list[list[Any]] | None:
-    try:
-        sheet = report.sheet("Itineraries")
-    except KeyError:
-        return None
-    return sheet.blocks[0].rows if sheet.blocks else None
-
-
-def write_companion_files(report: Report, out: str | Path) -> list[Path]:
-    """Write ``<out>_itineraries.ics`` (everyone) and ``<out>_itineraries/<name>.ics``
-    (one per participant) next to the output workbook; returns the paths written."""
-    rows = itinerary_rows(report)
-    if not rows or len(rows) < 2 or all(r[2] is None for r in rows[1:]):
-        return []
+def write_companion_files(problem: Problem, ev: Evaluation, zone, out: str | Path, outputs) -> None:
+    """Prepare ``<out>_itineraries.ics`` (everyone) and the folder ``<out>_itineraries/`` with one
+    ``<participant>.ics`` each, next to the output workbook, in ``outputs`` (committed with it)."""
+    if not any(b.date is not None and b.start is not None for b in problem.blocks):
+        return
     out = Path(out)
     stamp = datetime.now(timezone.utc).replace(tzinfo=None)
-    combined = out.with_name(out.stem + "_itineraries.ics")
-    combined.write_text(itinerary_ics(rows, dtstamp=stamp), encoding="utf-8", newline="")
-    folder = out.with_name(out.stem + "_itineraries")
-    folder.mkdir(exist_ok=True)
-    for who, text in ics_by_participant(rows, dtstamp=stamp).items():
-        (folder / f"{safe_filename(who)}.ics").write_text(text, encoding="utf-8", newline="")
-    return [combined, folder]
+    everyone, per = itinerary_calendars(problem, ev, zone, dtstamp=stamp)
+    if not per:
+        return
+    outputs.write_text(out.with_name(out.stem + "_itineraries.ics"), everyone)
+    from ..publish.calendars import file_names
+
+    files = file_names(list(per))
+    outputs.write_folder(out.with_name(out.stem + "_itineraries"),
+                         {files[who]: text.encode("utf-8") for who, text in per.items()})

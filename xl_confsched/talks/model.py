@@ -28,9 +28,6 @@ Every formulation minimises the same cost as :func:`rules.evaluate`'s ``objectiv
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -38,7 +35,8 @@ from typing import Callable
 
 import pulp
 
-from .. import logic
+from .. import logic, solvers
+from ..solvers import CancelToken
 from .problem import TalkProblem
 from .rules import ALL_RULES, Schedule
 
@@ -313,63 +311,25 @@ class SolveResult:
         return max(0.0, (self.objective - self.bound) / abs(self.objective))
 
 
-_NUM = r"(-?[0-9.eE+-]+)"
-
-
-def parse_cbc_log(log: str) -> dict:
-    out = {}
-    for key, pat in (("objective", rf"Objective value:\s*{_NUM}"), ("bound", rf"Lower bound:\s*{_NUM}"),
-                     ("result", r"Result - (.*)")):
-        m = re.findall(pat, log)
-        if m:
-            out[key] = m[-1].strip() if key == "result" else float(m[-1])
-    return out
-
-
 def solve(f: Formulation, time_limit: float, solver: str = "cbc", seed: int = 0, threads: int | None = None,
           gap_rel: float | None = None, start: Schedule | None = None, verbose: bool = False,
-          progress: Callable[[str], None] | None = None, build_seconds: float = 0.0) -> SolveResult:
-    """Solve a built formulation; statuses follow ``prob.sol_status`` (never a relaxation)."""
+          progress: Callable[[str], None] | None = None, build_seconds: float = 0.0,
+          cancel: CancelToken | None = None) -> SolveResult:
+    """Solve a built formulation; statuses follow ``prob.sol_status`` (never a relaxation).
+
+    Through the shared solver layer (:mod:`xl_confsched.solvers`): CBC's watchdog stops its root
+    processing on the large 'groups' model soon after the time limit, keeping its best schedule;
+    ``cancel`` stops the solve and keeps the best schedule so far."""
     prob = f.prob
     t0 = time.time()
-    log = ""
-    bound = None
     if start:
         f.set_start(start)
-    if solver == "highs":
-        opts = {"random_seed": seed}
-        s = pulp.HiGHS(msg=verbose, timeLimit=time_limit, gapRel=gap_rel, threads=threads or 1, **opts)
-        prob.solve(s)
-        try:
-            info = prob.solverModel.getInfo()
-            bound = float(info.mip_dual_bound)
-        except Exception:  # pragma: no cover - HiGHS API differences
-            bound = None
-    elif gap_rel is None:
-        # CBC checks its time limit only between phases: on the large 'groups' model its root
-        # processing runs far past it; this runner stops it (keeping its best schedule) soon after
-        from ..csplib.cbc_runner import solve_cbc
-
-        run = solve_cbc(prob, time_limit, seed=seed, threads=threads or 1, warm_start=bool(start),
-                        verbose=verbose, constant=float(prob.objective.constant or 0.0))
-        log = "\n".join(run.log)
-        if run.bound is not None:
-            bound = run.bound + float(prob.objective.constant or 0.0)
-    else:
-        fd, path = tempfile.mkstemp(suffix=".log")
-        os.close(fd)
-        try:
-            s = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=threads or 1, gapRel=gap_rel,
-                                  options=[f"randomSeed {seed}"], warmStart=bool(start), logPath=path)
-            prob.solve(s)
-            with open(path) as fh:
-                log = fh.read()
-        finally:
-            os.unlink(path)
-        if verbose:
-            print(log)
-        parsed = parse_cbc_log(log)
-        bound = parsed.get("bound")
+    constant = float(prob.objective.constant or 0.0)
+    r = solvers.solve(prob, solvers.SolverOptions(
+        solver=solver, time_limit=time_limit, seed=seed, threads=threads or 1, warm_start=bool(start),
+        gap_rel=gap_rel, verbose=verbose, progress=progress, constant=constant, cancel=cancel))
+    log = "\n".join(r.log)
+    bound = r.bound + constant if r.bound is not None else None
     seconds = time.time() - t0
     sol = prob.sol_status
     n_vars = len(prob.variables())
@@ -391,7 +351,7 @@ def solve(f: Formulation, time_limit: float, solver: str = "cbc", seed: int = 0,
 def lp_bound(problem: TalkProblem, formulation: str = "groups", hard_pairs_mode: str = "soft") -> float | None:
     """Value of the LP relaxation (a lower bound on the cost of every schedule)."""
     f = build(problem, formulation, hard_pairs_mode)
-    f.prob.solve(pulp.PULP_CBC_CMD(msg=False, mip=False))
-    if f.prob.status != pulp.LpStatusOptimal:
+    run = solvers.solve(f.prob, solvers.SolverOptions(solver="cbc", mip=False, time_limit=600))
+    if not run.proven_optimal:
         return None
     return float(pulp.value(f.prob.objective) or 0.0)

@@ -15,7 +15,9 @@ regard to case, and extra columns are ignored):
 * ``Survey``: Name, pick 1, pick 2, … (talk titles);
 * ``Weights`` (optional, Setting | Value): Pick 1 weight … Pick 5 weight (5 4 3 2 1),
   Conflict threshold (10; blank = no hard pairs), Conflict weight (1), Capacity weight
-  (1), Hard pair factor (10), Speaker factor (5), Slot minutes (blank = from the times).
+  (1), Hard pair factor (10), Speaker factor (5), Slot minutes (blank = from the times),
+  Objective ("conflicts and seats", the default; or "article": the source article's count
+  of talk-slots held in a room big enough for the talk's audience).
 
 Every problem is collected and reported with its cell and what to do.
 """
@@ -23,11 +25,11 @@ Every problem is collected and reported with its cell and what to do.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 from typing import Any
 
+from .. import cells
 from ..errors import IssueLog
 from ..tables import Table, WorkbookData, is_blank
 from .problem import TalkProblem, Talk, Timeslot, Venue, Weights
@@ -41,51 +43,36 @@ WEIGHT_KEYS = {
     "hard pair factor": "hard_factor",
     "speaker factor": "speaker_factor",
     "slot minutes": "slot_minutes",
+    "objective": "objective",
+}
+OBJECTIVE_WORDS = {  # what the Objective cell may say → Weights.objective
+    "conflicts": "conflicts", "conflicts and seats": "conflicts", "conflict cost": "conflicts", "default": "conflicts",
+    "cost": "conflicts", "conflicts and seats short": "conflicts",
+    "article": "article", "the article's": "article", "the article": "article", "article's": "article",
+    "big enough rooms": "article", "rooms big enough": "article", "talk-slots in a room big enough": "article",
 }
 _PICK_RE = re.compile(r"^\s*pick\s*(\d+)\s*$", re.I)
 _PICK_WEIGHT_RE = re.compile(r"^\s*pick\s*(\d+)\s*weight\s*$", re.I)
 _TIME_RE = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})(?::\d{2})?\s*(am|pm)?\s*$", re.I)
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|mins|minutes|h|hr|hours?)?\s*$", re.I)
-_YES = {"yes", "y", "x", "true", "1", "break", "lunch", "ja", "oui"}
-_NO = {"no", "n", "false", "0", "-"}
+
+
+WEIGHT_MAX = 1e9  # weights and factors: beyond this the solver's arithmetic is not exact
+CAPACITY_MAX = 1_000_000
+MINUTES_MAX = 24 * 60
 
 
 def text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == dt.time(0) else value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    return str(value).strip()
+    return cells.text(value)
 
 
 def parse_time(value: Any) -> str | None:
     """``"HH:MM"`` from an Excel time, a fraction of a day or text; None if unreadable."""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%H:%M")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, bool):
+    try:
+        m = cells.time_of_day(value)
+    except cells.CellError:
         return None
-    if isinstance(value, (int, float)) and 0 <= value < 1:
-        minutes = round(value * 24 * 60)
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
-    if isinstance(value, str):
-        m = _TIME_RE.match(value)
-        if m:
-            h, mi, ampm = int(m.group(1)), int(m.group(2)), (m.group(3) or "").lower()
-            if ampm == "pm" and h < 12:
-                h += 12
-            if ampm == "am" and h == 12:
-                h = 0
-            if h < 24 and mi < 60:
-                return f"{h:02d}:{mi:02d}"
-    return None
+    return f"{m // 60:02d}:{m % 60:02d}"
 
 
 def minutes_of(hhmm: str) -> int:
@@ -94,47 +81,37 @@ def minutes_of(hhmm: str) -> int:
 
 
 def parse_duration(value: Any) -> float | None:
+    """Minutes (more than 0, at most a day) from a number, a time, or text such as ``50m``, ``1h``, ``50 min``."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if value > 0 else None
     if isinstance(value, dt.time):
         m = value.hour * 60 + value.minute
         return float(m) if m > 0 else None
+    x: float | None = None
     if isinstance(value, str):
         m = _DURATION_RE.match(value)
         if m:
             x = float(m.group(1))
             if (m.group(2) or "").lower().startswith("h"):
                 x *= 60
-            return x if x > 0 else None
-    return None
+    else:
+        x = parse_number(value)
+    return x if x is not None and 0 < x <= MINUTES_MAX else None
 
 
 def parse_number(value: Any) -> float | None:
-    if isinstance(value, bool):
+    """A finite number (numeric text included, see :mod:`xl_confsched.cells`); None if it is not one."""
+    try:
+        return float(cells.number(value))
+    except cells.CellError:
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            return float(value.strip().replace(",", "."))
-        except ValueError:
-            return None
-    return None
 
 
 def parse_flag(value: Any) -> bool | None:
-    if is_blank(value) or value is False or value == 0:
-        return False
-    if value is True or value == 1:
-        return True
-    s = text(value).lower()
-    if s in _YES:
-        return True
-    if s in _NO:
-        return False
-    return None
+    try:
+        return cells.flag(value, yes=("break", "lunch"))
+    except cells.CellError:
+        return None
 
 
 class _Reader:
@@ -175,6 +152,11 @@ class _Reader:
         """(row, name) of a name column; blank names inside the list and duplicates are errors."""
         out, seen = [], {}
         for i, row in t.data_rows():
+            err = cells.excel_error(t.value(i, j))
+            if err:
+                self.log.error(t.ref(i, j), f"this {what} is the Excel error {err} (a formula that failed). Fix the "
+                                            f"formula or type the {what}.")
+                continue
             name = text(t.value(i, j))
             if not name:
                 if any(not is_blank(v) for v in row):
@@ -198,9 +180,13 @@ class _Reader:
             return Weights()
         values: dict[str, Any] = {}
         picks: dict[int, float] = {}
+        reader = cells.CellReader(self.log)
         for i, row in enumerate(t.rows):
             key = text(t.value(i, 0))
-            if not key or key.lower() in ("setting", "name", "weight"):
+            if not key:
+                reader.label_without_value(t, i, 0, 1)
+                continue
+            if key.lower() in ("setting", "name", "weight"):
                 continue
             raw = t.value(i, 1)
             m = _PICK_WEIGHT_RE.match(key)
@@ -213,10 +199,20 @@ class _Reader:
                 if field == "threshold":
                     values["threshold"] = None
                 continue
+            if field == "objective":
+                word = " ".join(text(raw).lower().replace("’", "'").split())
+                if word not in OBJECTIVE_WORDS:
+                    self.log.error(t.ref(i, 1), f"'{text(raw)}' is not an objective. Type 'conflicts and seats' "
+                                                "(the default: interest of talks in parallel and seats short) or "
+                                                "'article' (the article's: talk-slots in a room big enough for the "
+                                                "talk's audience)" + _suggest(word, sorted(OBJECTIVE_WORDS)) + ".")
+                    continue
+                values["objective"] = OBJECTIVE_WORDS[word]
+                continue
             x = parse_number(raw)
-            if x is None or x < 0:
+            if x is None or x < 0 or x > WEIGHT_MAX:
                 self.log.error(t.ref(i, 1), f"'{text(raw)}' is not a valid value for '{key}'. "
-                                            "Type a number of 0 or more.")
+                                            f"Type a number from 0 to {WEIGHT_MAX:,.0f}.")
                 continue
             if m is not None:
                 k = int(m.group(1))
@@ -229,8 +225,9 @@ class _Reader:
                     self.log.error(t.ref(i, 1), "the Hard pair factor must be 1 or more (a hard pair in "
                                                 "parallel costs this many times its interest).")
                     continue
-                if field == "slot_minutes" and x <= 0:
-                    self.log.error(t.ref(i, 1), "Slot minutes must be more than 0.")
+                if field == "slot_minutes" and not 0 < x <= MINUTES_MAX:
+                    self.log.error(t.ref(i, 1), f"Slot minutes must be more than 0 and at most {MINUTES_MAX:,} "
+                                                "(a day).")
                     continue
                 values[field] = x
         self._pick_weights = picks
@@ -246,9 +243,10 @@ class _Reader:
         out = []
         for i, name in self.names(t, jn, "venue"):
             cap = parse_number(t.value(i, jc))
-            if cap is None or cap < 0 or not float(cap).is_integer():
+            if cap is None or cap < 0 or not float(cap).is_integer() or cap > CAPACITY_MAX:
                 self.log.error(t.ref(i, jc), f"venue '{name}': the capacity '{text(t.value(i, jc))}' is not a "
-                                             "whole number of seats. Type the number of seats, e.g. 40.")
+                                             f"whole number of seats from 0 to {CAPACITY_MAX:,}. Type the number of "
+                                             "seats, e.g. 40.")
                 cap = 0
             out.append(Venue(name=name, capacity=int(cap), ref=t.ref(i, jn)))
         if not out:
@@ -337,6 +335,10 @@ class _Reader:
         out = []
         for i, title in self.names(t, jt, "talk"):
             speaker = text(t.value(i, js))
+            if cells.excel_error(speaker):
+                self.log.error(t.ref(i, js), f"talk '{title}': the speaker is the Excel error {cells.excel_error(speaker)} "
+                                             "(a formula that failed). Fix the formula or type the speaker's name.")
+                speaker = "?"
             if not speaker:
                 self.log.error(t.ref(i, js), f"talk '{title}' has no speaker. Type the speaker's name "
                                              "(the same spelling for all their talks).")
@@ -345,7 +347,7 @@ class _Reader:
             n = 1
             if minutes is None:
                 self.log.error(t.ref(i, jdur), f"talk '{title}': cannot read the duration '{text(raw)}'. "
-                                               "Type the length in minutes, e.g. 50.")
+                                               f"Type the length in minutes, e.g. 50 (at most {MINUTES_MAX:,}).")
             else:
                 n = max(1, math.ceil(minutes / slot_minutes - 1e-9))
                 if slots and n > longest:
@@ -504,8 +506,7 @@ def _segments(slots: list[Timeslot]) -> list[list[int]]:
 
 
 def _suggest(name: str, options: list[str]) -> str:
-    m = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    return f" (did you mean '{m[0]}'?)" if m else ""
+    return cells.suggest(name, options)
 
 
 def read_problem(data: WorkbookData) -> tuple[TalkProblem, IssueLog]:

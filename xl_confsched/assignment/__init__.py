@@ -1,0 +1,1 @@
+"""Assignment workbooks: items placed into places × slots under rules written in words."""
