@@ -53,15 +53,7 @@ TOL = 1e-6
 
 # Bounds that are false today (issue 13 §5; the failure messages give the counter-examples).  Remove
 # an entry when its bound is fixed: strict, so a fixed bound fails here until it is removed.
-_TS_WHY = ("the TS bound counts each track's cheapest sessions, one room per session; a track in two rooms of "
-           "one cheap session (PAR at 1) or in cheap cells of several rooms pays less")
-FALSE_TODAY: dict[tuple[str, str], str] = {
-    ("GECCO19", "TS"): _TS_WHY + " (bound 1,000,000; TS 0 found)",
-    ("OR60", "TS"): _TS_WHY + " (bound 500; TS 0 found)",
-    ("OR60F", "TS"): _TS_WHY + " (bound 400; TS 0 found, the peer's matheuristic too)",
-    ("GECCO19", "total"): "total bound 1,000,000 from the false TS bound; a schedule of 621,000 found",
-    ("OR60F", "total"): "total bound 400 from the false TS bound; schedules of 361 (ours) and ~293 (peer) found",
-}
+FALSE_TODAY: dict[tuple[str, str], str] = {}
 
 
 def _instances() -> list[str]:
@@ -332,14 +324,7 @@ def tiny_instance(seed: int, negative: bool = False) -> Problem:
                    similar={(0, 1): sim, (1, 0): sim})
 
 
-TINY_FALSE_TODAY: dict[str, str] = {
-    "tiny3": "TS bound 12, a schedule with track A in both rooms of its cheaper session scores 0",
-    "tiny4": "TS bound 10, a schedule with track A in both rooms of its cheaper session scores 1",
-    "tiny5": "TS bound 24, a schedule with track A in both rooms of its cheaper session scores 15",
-    "tiny0-negative-penalties": "TS bound -8 vs -16 (two cells with a negative TS), SIM bound 0 vs -12 (a negative "
-                                "similarity paid per room pair), total 39 vs 33",
-    "tiny1-negative-penalties": "TS bound 8 vs -16 (track cells with negative TS, without talks)",
-}
+TINY_FALSE_TODAY: dict[str, str] = {}
 
 
 def _tiny_cases():
@@ -391,10 +376,7 @@ def test_bounds_on_every_schedule_of_tiny_instances(seed, negative):
 
 # --------------------------------------------------------------------------- the optimiser's own bound
 
-OPTIMISER_FALSE_TODAY = {
-    "GECCO19": "best_bound 1,000,000 (the false TS bound); a schedule of 621,000 found",
-    "OR60F": "best_bound 400 (the false TS bound); schedules of 361 (ours) and ~293 (peer) found",
-}
+OPTIMISER_FALSE_TODAY: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=[pytest.mark.xfail(strict=True, reason=OPTIMISER_FALSE_TODAY[n])]

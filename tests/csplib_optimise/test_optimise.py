@@ -11,6 +11,7 @@ from xl_confsched.csplib.capacity import check_capacity
 from xl_confsched.csplib.evaluate import evaluate
 from xl_confsched.csplib.optimise import optimise
 from xl_confsched.kinds import SolveSettings
+from xl_confsched.solvers import CancelToken
 
 from .helpers import make_instance, random_schedule
 
@@ -135,13 +136,13 @@ def test_a_track_too_long_for_one_room():
     rep = check_capacity(p)
     assert 0 in rep.must_split
     # the weights alone: it just uses several rooms, at their price — nothing is relaxed
-    res = optimise(p, settings(time_limit=15))
+    res = optimise(p, settings(time_limit=8))
     ev = evaluate(p, res.schedule)
     assert ev.all_scheduled and ev.valid and ev.term("STRUCT").penalty == 0
     assert res.status != "relaxed"
     # the paper's rules: they cannot hold for that track, which the run says in words
     for model, hard in (("full", "all"), ("exact", "none")):
-        res = optimise(p, settings(model=model, hard_rules=hard, time_limit=15))
+        res = optimise(p, settings(model=model, hard_rules=hard, time_limit=8))
         assert res.status == "relaxed"
         assert any("Track1" in note and "one room offers at most 11" in note for note in res.relaxation_notes)
 
@@ -155,13 +156,13 @@ def test_pinning_and_max_changes():
 
     grid = {(s, r): pinned.grid[(s, r)] for (s, r, _t) in keep}
     fixed = Schedule(grid=grid, cells=keep)
-    res = optimise(p, settings(time_limit=15), fixed=fixed)
+    res = optimise(p, settings(time_limit=8), fixed=fixed)
     for cell, n in keep.items():
         assert res.schedule.cells.get(cell) == n
     for sr, k in grid.items():
         assert res.schedule.grid[sr] == k
     # re-optimise the random schedule moving at most 2 talks
-    res2 = optimise(p, settings(time_limit=15), start=pinned, max_changes=2)
+    res2 = optimise(p, settings(time_limit=8), start=pinned, max_changes=2)
     before = {n: c[0][:2] for n, c in pinned.cells_of().items()}
     after = {n: c[0][:2] for n, c in res2.schedule.cells_of().items()}
     assert sum(1 for n in before if before[n] != after[n]) <= 2
@@ -170,10 +171,9 @@ def test_pinning_and_max_changes():
 
 def test_cancel_returns_the_best_schedule_so_far(csplib_dir):
     p = _load(csplib_dir, "GECCO20")
-    cancel = threading.Event()
-    s = settings(time_limit=120)
-    s.cancel = cancel  # the token the Excel Cancel button and Ctrl-C set
-    timer = threading.Timer(12.0, cancel.set)
+    cancel = CancelToken()
+    s = settings(time_limit=120, cancel=cancel)  # the token Excel's Cancel button sets
+    timer = threading.Timer(12.0, cancel.cancel)
     timer.start()
     try:
         res = optimise(p, s)

@@ -40,13 +40,13 @@ def test_every_neighbourhood_is_a_valid_sub_problem(kind):
     """Solved as a cut-out sub-problem, every kind of neighbourhood gives a point of the whole model
     (all its rows hold) whose value is at most the incumbent's — and the whole model, with the
     same columns free, finds the same best value (nothing is lost by cutting it out)."""
-    p = make_instance(11, S=4, R=3, T=4, N=14)
+    p = make_instance(11, S=3, R=3, T=4, N=12)
     built, mm, pm, cols = _setup(p)
     values, value = _vector_of(pm, cols, random_schedule(p, seed=11))
     nb = Neighbourhoods(cols, random.Random(0))
-    for trial in range(3):
+    for trial in range(2):
         free = np.fromiter(nb.choose(kind, values, size=2), dtype=np.int64)
-        res = mm.solve_neighbourhood(values, free, 30)
+        res = mm.solve_neighbourhood(values, free, 10)
         assert res.values is not None
         row_values = mm.A @ res.values
         assert np.all(row_values >= mm.rlo - 1e-6) and np.all(row_values <= mm.rhi + 1e-6)
@@ -57,7 +57,7 @@ def test_every_neighbourhood_is_a_valid_sub_problem(kind):
         fixed = np.setdiff1d(cols.structural, free)
         lo[fixed] = hi[fixed] = np.round(values[fixed])
         pm.set_bounds(lo, hi)
-        whole = pm.solve(30)
+        whole = pm.solve(10)
         pm.reset_bounds()
         if res.status == "optimal" and whole.status == "optimal":
             assert res.objective == pytest.approx(whole.objective, abs=1e-6)

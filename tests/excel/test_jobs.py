@@ -42,7 +42,7 @@ def read_as_vba_does(path: Path) -> str:
 
 @pytest.fixture
 def mid_conference(tmp_path) -> Path:
-    return write_big_conference(tmp_path / "conference_80.xlsx", days=3, rooms=4, tracks=12, talks=80)
+    return write_big_conference(tmp_path / "conference_200.xlsx", days=4, rooms=6, tracks=20, talks=200)
 
 
 def test_start_returns_at_once_and_a_cancel_half_way_writes_the_best_schedule(remote_license, mid_conference,

@@ -138,17 +138,23 @@ class ModelContext:
             self._cache[key] = pulp.lpSum(zs)
         return self._cache[key]
 
-    def pair_count(self, k1: int, k2: int, s: int):
+    def pair_count(self, k1: int, k2: int, s: int, sign: int = 1):
         """Room pairs of session s holding k1 and k2 (k1 ≠ k2): u1·u2, from below.
 
         p ≥ a1 + a2 − 1 and p ≥ u1 + u2 − 1 − R·(2 − a1 − a2): exact when either track holds at
-        most one room of s, never above u1·u2 (so the model stays a relaxation)."""
+        most one room of s, never above u1·u2 (so the model stays a relaxation).  For a reward
+        (``sign`` < 0, a negative penalty) from above instead: p ≤ R·u1, p ≤ R·u2, p ≤ a1·R², never below."""
         if (k1, s) not in self.a or (k2, s) not in self.a:
             return 0
         a1, a2 = self.a[(k1, s)], self.a[(k2, s)]
+        R = self.problem.R
+        if sign < 0:
+            p = self.aux("pn", 0, R * R)
+            self.add(p <= R * self.u(k1, s))
+            self.add(p <= R * self.u(k2, s))
+            return p
         p = self.aux("pp", 0)
         self.add(p >= a1 + a2 - 1)
-        R = self.problem.R
         if R > 1:
             self.add(p >= self.u(k1, s) + self.u(k2, s) - 1 - R * (2 - a1 - a2))
         return p

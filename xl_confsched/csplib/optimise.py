@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from ..kinds import SolveSettings
+from ..solvers import current_cancel
 from .bounds import term_bounds as rule_bounds
 from .capacity import CapacityReport, check_capacity
 from .evaluate import evaluate
@@ -52,7 +53,7 @@ from .timeslots import assign_timeslots
 BRANCH_AND_BOUND_MAX_COLUMNS = 25_000
 BRANCH_AND_BOUND_WHOLE_COLUMNS = 5_000  # up to this size it keeps its core for the whole search
 BRANCH_AND_BOUND_SHARE = 0.35  # above, its share of the search time
-WORK_NODES = 200  # node limit of every sub-problem in fixed-work mode (``--work``)
+WORK_NODES = 60  # node limit of every sub-problem in fixed-work mode (``--work``)
 
 
 # ====================================================================== the plan
@@ -240,7 +241,11 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     integral = _integral(problem)
     bound = _Bound()
     stats = SearchStats()
-    cancelled = settings.cancel.is_set if getattr(settings, "cancel", None) is not None else (lambda: False)
+    token = current_cancel(settings.cancel)  # the Cancel button (or a cancel scope around the solve)
+
+    def cancelled() -> bool:
+        return token is not None and token.cancelled
+
     interrupted = False
     t_solve0 = time.perf_counter()
 
@@ -270,6 +275,13 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
     # ---- 3. rooms and slots
     grid, sessions = cols.grid_of(values), cols.sessions_of(values)
     fixed_slots = {}
+    if start is not None and max_changes is not None:
+        # a talk that keeps its session, whose room its track still holds, keeps its room and slots too
+        # (the change limit counts sessions and rooms)
+        for n, cells in start.cells_of().items():
+            s0, r0, t0 = cells[0]
+            if sessions.get(n) == s0 and grid.get((s0, r0)) == problem.submissions[n].track:
+                fixed_slots[n] = (r0, t0)
     if fixed is not None:
         for n, cells in fixed.cells_of().items():
             fixed_slots[n] = (cells[0][1], cells[0][2])
@@ -565,9 +577,9 @@ def _no_schedule(problem, built, cap, settings, mode, hard_rules, plan, notes, t
 
 def _highs_version() -> str:
     try:
-        import highspy
+        from .persistent import quiet_highs
 
-        h = highspy.Highs()
+        h = quiet_highs()
         return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
     except Exception:  # noqa: BLE001
         return "?"

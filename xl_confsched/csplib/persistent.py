@@ -16,6 +16,7 @@ HiGHS runs with the GIL released, so two solves can run at once, one per core.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -35,10 +36,39 @@ class SubSolve:
     columns: int = 0  # columns of the model HiGHS solved
 
 
-def _highs(threads: int = 1, seed: int = 0):
+_BANNER_LOCK = threading.Lock()
+_banner_done = False
+
+
+def quiet_highs():
+    """A new ``highspy.Highs``; the first one in a process prints HiGHS's banner on the C-level stdout,
+    which would break ``--json`` output, so that one is made with stdout pointed at the null device."""
     import highspy
 
-    h = highspy.Highs()
+    global _banner_done
+    if _banner_done:
+        return highspy.Highs()
+    with _BANNER_LOCK:
+        if not _banner_done:
+            import os
+            import sys
+
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "wb") as null:
+                    os.dup2(null.fileno(), 1)
+                    h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            _banner_done = True
+            return h
+    return highspy.Highs()
+
+
+def _highs(threads: int = 1, seed: int = 0):
+    h = quiet_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", int(seed))

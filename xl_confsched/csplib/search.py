@@ -457,7 +457,7 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                 if shared is not None:
                     shared.offer(values, mm.value(values))
                 if progress:
-                    progress(f"[{time.perf_counter() - t0:6.1f}s] search: best schedule so far {objective:,.0f} "
+                    progress(f"[{time.perf_counter() - t0:6.1f}s] search: best so far {objective:,.0f} "
                              f"(re-planned {nb.size[kind]} {kind})")
             nb.adapt(kind, res.status == "optimal", res.seconds < step_seconds / 4)
     except KeyboardInterrupt:

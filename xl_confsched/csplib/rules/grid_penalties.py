@@ -54,8 +54,13 @@ class TrackRoomPenalty(_GridPenalty):
     def lower_bound(self, problem, facts):
         from ..bounds import RawBound
 
-        lb = sum(facts.min_cells[k] * min(problem.track_room.get((k, r), 0) for r in range(problem.R))
-                 for k in range(problem.T))
+        lb = 0.0
+        for k in range(problem.T):
+            values = [problem.track_room.get((k, r), 0) for r in range(problem.R)]
+            if min(values) >= 0:
+                lb += facts.min_cells[k] * min(values)
+            else:  # a reward (negative penalty): the track could take every such cell
+                lb += problem.S * sum(v for v in values if v < 0)
         return RawBound(lb, "each track's fewest cells × its cheapest room")
 
     def value(self, problem, k, s, r):
@@ -73,7 +78,9 @@ class SessionRoomPenalty(_GridPenalty):
 
         need = sum(facts.min_cells)
         values = sorted(problem.session_room.get((s, r), 0) for s in range(problem.S) for r in range(problem.R))
-        return RawBound(sum(values[:need]), "the cheapest session–room cells, as many as the tracks need at least")
+        # the cheapest cells the tracks need, and every other cell that would be a reward
+        lb = sum(values[:need]) + sum(v for v in values[need:] if v < 0)
+        return RawBound(lb, "the cheapest session–room cells, as many as the tracks need at least")
 
     def value(self, problem, k, s, r):
         return problem.session_room.get((s, r), 0)

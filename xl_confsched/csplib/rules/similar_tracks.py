@@ -8,6 +8,16 @@ from .base import Rule, Violation, fmt
 class SimilarTracks(Rule):
     key = "SIM"
 
+    def lower_bound(self, problem, facts):
+        """0, unless some similarity is negative (a reward): then as if those pairs met in every
+        session in as many room pairs as a session holds."""
+        from ..bounds import RawBound
+
+        R = problem.R
+        most = (R // 2) * (R - R // 2)
+        lb = sum(v for (k1, k2), v in problem.similar.items() if k1 < k2 and v < 0) * problem.S * most
+        return RawBound(lb, "0: can be met alone" if lb == 0 else "every rewarded pair in every session")
+
     def evaluate(self, problem, sched):
         out = []
         for s in range(problem.S):
@@ -34,5 +44,5 @@ class SimilarTracks(Rule):
         for (k1, k2), v in sorted(p.similar.items()):
             if k1 < k2 and v:
                 for s in range(p.S):
-                    terms.append(v * ctx.pair_count(k1, k2, s))
+                    terms.append(v * ctx.pair_count(k1, k2, s, sign=1 if v > 0 else -1))
         return pulp.lpSum(terms)
