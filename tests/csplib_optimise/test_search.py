@@ -88,7 +88,7 @@ def test_shared_incumbent_keeps_only_better_plans():
 
 
 def test_fixed_work_repeats_exactly():
-    p = make_instance(13, S=4, R=3, T=5, N=20)
-    runs = [optimise(p, SolveSettings(time_limit=120, seed=4, work=6)) for _ in range(2)]
+    p = make_instance(13, S=3, R=3, T=4, N=12)
+    runs = [optimise(p, SolveSettings(time_limit=120, seed=4, work=5)) for _ in range(2)]
     assert runs[0].schedule.cells == runs[1].schedule.cells and runs[0].schedule.grid == runs[1].schedule.grid
-    assert runs[0].search.steps == 6
+    assert runs[0].search.steps == 5
