@@ -1,4 +1,4 @@
-"""Command line: ``xl-confsched solve|check|clear|publish|new|build-addin``.
+"""Command line: ``xl-confsched solve|check|clear|publish|new|build-addin|addin``.
 
 Every subcommand that reads a workbook dispatches on its kind (``kinds.detect_kind``),
 so the same workflow serves the CSPLib conference template, the talk survey, the
@@ -319,6 +319,23 @@ def cmd_build_addin(args) -> int:
     return EXIT_OK
 
 
+def cmd_addin(args) -> int:
+    """``addin install|remove [--dir]``: the add-in in Excel's start-up folder (or ``--dir``)."""
+    from .addin_build import BuildError, install, remove
+
+    try:
+        if args.action == "install":
+            print(install(args.dir).describe())
+        else:
+            gone = remove(args.dir)
+            print(f"Removed the Conference add-in: {gone}" if gone else
+                  "The Conference add-in was not installed there; nothing to remove.")
+    except BuildError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_WRITE_FAILED
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xl-confsched", description="Conference planning that lives in Excel.",
@@ -386,9 +403,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "50 rooms, 20 sessions; fixed seed), e.g. for benchmarks")
     n.set_defaults(func=cmd_new)
 
-    b = sub.add_parser("build-addin", help="build the .xlam add-in and .xlsm templates from vba/")
+    b = sub.add_parser("build-addin", help="build the .xlam add-in and the .xlsm templates (to distribute them)")
     b.add_argument("--output-dir", default="dist")
     b.set_defaults(func=cmd_build_addin)
+
+    a = sub.add_parser("addin", help="install or remove the Conference add-in (built against the installed xlwings)")
+    a.add_argument("action", choices=["install", "remove"])
+    a.add_argument("--dir", help="folder to install into / remove from (default: Excel's start-up folder, XLSTART)")
+    a.set_defaults(func=cmd_addin)
     return p
 
 
