@@ -150,21 +150,35 @@ def achievement_sheet(ev: Evaluation, run: dict[str, Any] | None = None) -> Shee
     rows.append(["Picks lost by attendees", len(ev.misses), f"of {n_picks} picks",
                  f"{len({m.attendee for m in ev.misses})} attendees lose at least one pick"])
     rows.append(["Talks over venue capacity", len(ev.over_capacity), 0, "estimated audience = number of picks"])
-    rows.append(["Seats short (audience above capacity)", ev.seats_short, run.get("seats_reference"), "soft"])
+    rows.append(["Seats short (audience above capacity)", ev.seats_short, run.get("seats_reference"),
+                 run.get("seats_note", "soft" if not p.article else "not in the article's objective")])
+    rows.append([f"Talk-slots in a room big enough (of {ev.talk_slots})", ev.slots_big_enough,
+                 run.get("article_reference"),
+                 ("the article's objective (maximised); bound = most possible (proven)" if p.article else
+                  "the article's objective, not optimised here (choose it with Objective = article on the Weights "
+                  "sheet); bound = most possible (proven)")])
+    if p.article:
+        note = ("talk-slots in a room too small for the talk's audience (the article's count the other way round)"
+                + (" + conflict weight × hard pair factor × interest of hard pairs in parallel" if p.hard_pairs else ""))
+    else:
+        note = ("conflict weight × (conflict cost + (hard pair factor − 1) × hard conflict cost) + capacity weight × "
+                "seats short")
     bound = _useful_bound(run.get("bound"), ev.objective)
     rows.append(["Total cost (objective)", ev.objective, bound,
-                 (run.get("objective_note", "conflict weight × (conflict cost + (hard pair factor − 1) × hard "
-                                            "conflict cost) + capacity weight × seats short")
-                  + ("" if bound is not None or run.get("bound") is None else
-                     "; the solver proved no useful lower bound (a cost is never below 0)"))])
+                 note + ("; bound = proven lower bound over every schedule the workbook allows" if bound is not None
+                         else "" if run.get("bound") is None else
+                         "; the solver proved no useful lower bound (a cost is never below 0)")])
     title = "How well each rule and term is met. " + quality(ev.objective, bound, str(run.get("status", "")))
     return SheetReport(ACHIEVEMENT, [Block("A2", rows, title=title, column_widths={0: 46, 1: 12, 2: 14, 3: 90},
                                            wrap={3})])
 
 
 def _useful_bound(bound: Any, objective: float) -> float | None:
-    """A lower bound worth showing: a number above 0 (costs are never negative) and not above the objective."""
-    if not isinstance(bound, (int, float)) or bound != bound or bound <= 0:
+    """A lower bound worth showing: a number above 0 (costs are never negative) and not above the objective —
+    or 0 itself when the schedule costs 0 (the bound then proves it optimal)."""
+    if not isinstance(bound, (int, float)) or bound != bound or bound < 0:
+        return None
+    if bound == 0 and not (objective is not None and objective <= 1e-9):
         return None
     return min(float(bound), objective) if objective is not None else float(bound)
 
