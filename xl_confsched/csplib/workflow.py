@@ -219,7 +219,9 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     allowed = allowed_by_weights(problem, ev, hard) if full else []
     sheets = derived_views(problem, sched, ev, locked) + [
         violations_sheet(problem, ev, hard_rules=hard if full else None),
-        achievement_sheet(problem, ev, bounds, methods, solver_bound=best_bound if result.status != "relaxed" else None,
+        achievement_sheet(problem, ev, bounds, methods,
+                          solver_bound=best_bound if result.status != "relaxed" and best_bound is not None
+                          and best_bound <= ev.total + 1e-6 * max(1.0, abs(ev.total)) else None,
                           solver_scope=scope),
         run_sheet(items, run_notes, summary_lines)]
     if warnings or allowed:
