@@ -51,7 +51,7 @@ def make_instance(seed: int = 0, S: int = 4, R: int = 3, T: int = 4, N: int = 16
                    parameters=params, track_session=ts, track_room=tr, session_room=sr, similar=sim)
 
 
-def random_schedule(problem: Problem, seed: int = 0, parallel: float = 0.3, empty: float = 0.1,
+def random_schedule(problem: Problem, seed: int = 0, parallel: float = 0.3, empty: float = 0.0,
                     tries: int = 500) -> Schedule:
     """A random schedule of the space the template allows: every talk once, in consecutive slots of
     one cell of its own track (packed from the first slot).  On purpose it has what the paper's hard

@@ -1,6 +1,6 @@
 """The master model against the evaluator, term by term, on random schedules of the whole space
-the template allows (tracks in several rooms and in parallel rooms, cells without talks,
-double-booked presenters).
+the optimiser searches (tracks in several rooms and in parallel rooms, double-booked presenters;
+every room a track holds has one of its talks, as the Assignments table can show).
 
 For every term the master model is either exact or a relaxation that never counts more than the
 evaluator (what makes its bound a true bound): exact for the grid terms, rooms per track,
@@ -73,7 +73,7 @@ def test_master_terms_exact_or_below_on_random_schedules(seed):
 
 def test_random_schedules_reach_what_the_old_model_could_not():
     """The generator really produces the cases: a track in parallel rooms, a track in several rooms,
-    a cell without talks."""
+    a cell without talks (the last one only on request: the bounds' space, not the optimiser's)."""
     p = make_instance(3)
     seen = Counter()
     for j in range(20):

@@ -384,6 +384,9 @@ def build_model(problem: Problem, mode: str = "full", fixed: Schedule | None = N
                 ctx.add(_lin(big) - u <= 0, f"big_{k}_{s}")
             for v, _ in xs:
                 ctx.add(v - a <= 0)
+            # every room a track holds has one of its talks (a booked room without talks is something the
+            # Assignments table, which lists talks, could not show)
+            ctx.add(u - _lin((v, 1) for v, _ in xs) <= 0, f"used_{k}_{s}")
     if p.active("SP") and any(sub.room_penalty for sub in p.submissions):
         for (n, s), v in ctx.x.items():
             k = ctx.track_of(n)

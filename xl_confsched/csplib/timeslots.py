@@ -177,8 +177,14 @@ def _direct(p: Problem, s: int, tracks, rooms_of, before, fixed) -> dict[int, tu
             if t > m:
                 return None
         else:
+            if len(talks) < len(rooms):
+                return None  # a room of the track would stay empty
             left = {r: 0 for r in rooms}
-            for n in sorted(talks, key=lambda n: (-p.submissions[n].required_slots, n)):
+            ordered = sorted(talks, key=lambda n: (-p.submissions[n].required_slots, n))
+            for n, r in zip(ordered, rooms):  # one talk in each of the track's rooms first
+                plan[n] = (r, 0)
+                left[r] = p.submissions[n].required_slots
+            for n in ordered[len(rooms):]:
                 q = p.submissions[n].required_slots
                 for r in rooms:
                     if left[r] + q <= m:
@@ -242,6 +248,8 @@ def _solve_session(p: Problem, s: int, tracks, rooms_of, before, fixed, time_lim
             prob.addConstraint(pulp.lpSum(choices) == 1)
             key_of[n] = key
         for r in rooms:
+            if len(rooms) > 1:  # every room the track holds has one of its talks
+                prob.addConstraint(pulp.lpSum(in_room[(n, r)] for n in talks if (n, r) in in_room) >= 1)
             for t in range(m):
                 terms = [occ[(n, t)] for n in talks if (n, t) in occ and (n, r) in in_room]
                 # occupancy of room r at t: only the choices in room r
