@@ -40,7 +40,7 @@ from xl_confsched.talks.template import EXAMPLE_CAPACITIES  # noqa: E402
 ARTICLE = "the article's model"
 RUNS = [  # name, formulation, threshold, mode, warm start from local search, objective
     (ARTICLE, "direct", 20, "hard", False, "article"),
-    ("article objective, groups", "groups", 20, "hard", False, "article"),
+    ("article objective on groups", "groups", 20, "hard", False, "article"),
     ("direct-th10", "direct", 10, "hard", False, "conflicts"),
     ("direct-th20", "direct", 20, "hard", False, "conflicts"),
     ("pairs-th20", "pairs", 20, "hard", False, "conflicts"),
