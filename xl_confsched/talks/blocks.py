@@ -479,9 +479,10 @@ class BlockModel:
             # an integer solve over the blocks so far: when the LP meets the bound (a schedule at the bound may
             # be among them), and every third round while the LP says a better schedule than the best known
             # may be there
-            if score is not None and integer_seconds > 0 and not art_used and lp_now != tried_at \
+            fresh = tried_at is None or lp_now != tried_at[0] or len(cols) >= 1.2 * tried_at[1]
+            if score is not None and integer_seconds > 0 and not art_used and fresh \
                     and (target is None or lp_now < target - 1e-9) and (lp_now <= b_now + 1e-9 or it % 3 == 0):
-                tried_at = lp_now  # the LP says a schedule at the bound may exist among these blocks
+                tried_at = (lp_now, len(cols))  # retried when the LP moves or the blocks grew by a fifth
                 found = self._integer(h, cols, min(integer_seconds, 3.0 if lp_now <= b_now + 1e-9 else 2.0))
                 self._relax(h)
                 c = score(found) if found is not None else None
