@@ -191,6 +191,16 @@ def _number(v):
     return None
 
 
+def _bound(data: dict) -> float | None:
+    """The run's proven bound from the solve's JSON (a ``best_bound`` key, else the Run sheet's bound line)."""
+    if data.get("best_bound") is not None:
+        return _number(data["best_bound"])
+    for label, value in (data.get("run") or {}).items():
+        if "bound" in str(label).lower():
+            return _number(value)
+    return None
+
+
 def run_ours(instance: Path, work: Path, time_limit: float, seed: int, hard_rules: str | None) -> dict:
     out = work / f"{instance.stem}_ours_seed{seed}.xlsx"
     args = ["solve", str(instance), "-o", str(out), "--time-limit", f"{time_limit:g}", "--seed", str(seed),
@@ -209,8 +219,7 @@ def run_ours(instance: Path, work: Path, time_limit: float, seed: int, hard_rule
         return row
     data = d.get("data") or {}
     run = data.get("run") or {}
-    row.update(status=d.get("status"), reported=d.get("objective"), bound=_number(run.get("Best bound")),
-               gap=data.get("gap"))
+    row.update(status=d.get("status"), reported=d.get("objective"), bound=_bound(data), gap=data.get("gap"))
     sol = out.with_name(out.stem + "_sol.xlsx")
     if not sol.exists():
         row["error"] = f"no solution file {sol.name} (exit {r['code']}): {r['stderr'].strip()[-300:]}"
@@ -415,7 +424,6 @@ def main(argv=None) -> int:
     ap.add_argument("--markdown", help="also write the table here")
     ap.add_argument("--keep", help="keep the schedules and the EURO workbook in this folder")
     args = ap.parse_args(argv)
-    _stop_on_term()
 
     data, peer_dir = Path(args.data), Path(args.peer_dir)
     seeds = [int(x) for x in args.seed_list.split(",")] if args.seed_list else list(range(args.seeds))
@@ -497,4 +505,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    _stop_on_term()
     sys.exit(main())

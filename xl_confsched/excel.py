@@ -1,13 +1,19 @@
 """The Conference ribbon's Python entry points, working on an xlwings ``Book``.
 
-The buttons of the Conference tab (``vba/ConfSched.bas``) call, through xlwings'
-``RunPython``::
+The buttons of the Conference tab (``xl_confsched/vba/ConfSched.bas``) call, through xlwings'
+``RunPython`` (after an import that says in words when xl-confsched is missing)::
 
-    import xl_confsched.excel as x; x.solve()          # Solve
-    import xl_confsched.excel as x; x.check()          # Check
-    import xl_confsched.excel as x; x.clear_results()  # Clear results
-    import xl_confsched.excel as x; x.new_workbook('csplib', example=True)
-    import xl_confsched.excel as x; x.import_functions()
+    x.start_solve('<job folder>')   # Solve: starts the solve beside Excel and returns at once
+    x.collect_job('<job folder>')   # when the add-in's timer sees the job done: the results
+    x.check()                       # Check
+    x.publish()                     # Publish
+    x.clear_results()               # Clear results
+    x.new_workbook('csplib', example=True)
+
+Cancel needs no Python call (the add-in creates the job's ``cancel`` file; :func:`cancel_job`
+does the same for other front ends, :func:`poll_job` polls through Python, :func:`solve`
+solves in one blocking call).  Every entry point says an unexpected error in one sentence and
+logs the traceback (:class:`errors_in_words`); none lets an exception reach xlwings.
 
 Every entry point takes an optional ``book``: without it the calling book
 (``xw.Book.caller()``) is used, so the same code serves desktop Excel and any other

@@ -347,3 +347,26 @@ def test_cell_function_wrappers_call_python_as_xlwings_own_import_would():
         their_sigs = {n.lower(): a for n, a in sig.findall(theirs[book])}
         our_sigs = {n.lower(): a for n, a in sig.findall(ours)}
         assert {k: len(v.split(",")) for k, v in their_sigs.items()} == {k: len(v.split(",")) for k, v in our_sigs.items()}
+
+
+# Built-in Excel commands whose icons the ribbon borrows, each with where Excel itself shows it.
+# (A complete list of Excel's image names is not available offline; this list is checked by hand
+# against Excel's own ribbon and keeps icons of other Office programs — Outlook's AcceptInvitation
+# was one — out of the Conference tab.)
+EXCEL_IMAGES = {
+    "GoalSeek": "Data > What-If Analysis > Goal Seek",
+    "FileClose": "File > Close",
+    "TraceError": "Formulas > Error Checking > Trace Error",
+    "WebPagePreview": "Web Page Preview (File commands)",
+    "ClearAll": "Home > Clear > Clear All",
+    "FileNew": "File > New",
+    "ControlProperties": "Developer > Properties",
+    "FunctionWizard": "Formulas > Insert Function",
+    "Help": "Help",
+}
+
+
+def test_ribbon_icons_are_excel_commands(built):
+    used = {el.attrib["imageMso"] for el in ribbon_of(built[0]).iter() if "imageMso" in el.attrib}
+    assert used <= set(EXCEL_IMAGES), used - set(EXCEL_IMAGES)
+    assert "AcceptInvitation" not in used
