@@ -277,6 +277,9 @@ def cmd_clear(args) -> int:
     present = {n.casefold(): n for n in data.names()}
     removed = [present[n.casefold()] for n in kind.result_sheets if n.casefold() in present
                and n.casefold() not in {s.casefold() for s in kind.signature}]
+    if not removed and not args.output:
+        print("There are no result sheets to remove; the workbook was not touched.")
+        return EXIT_OK
     write_report_file(args.workbook, Report(kind=kind.name), out,
                       result_sheets=[n for n in kind.result_sheets if n not in kind.signature])
     print(f"Removed result sheets: {', '.join(removed) or 'none'}" + (f" (written to {out})" if args.output else ""))
@@ -448,6 +451,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         import errno
 
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            print(f"Error: permission denied for {exc.filename or 'a file'}. Nothing was written; any previous "
+                  "results are unchanged. Choose a folder you can write to.", file=sys.stderr)
+            return EXIT_WRITE_FAILED
         if exc.errno not in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
             return _internal(exc)
         print("Error: the disk is full or a file size limit or quota was reached while working "

@@ -635,7 +635,9 @@ def new_workbook(kind: str = "csplib", example: bool = False, folder: str | Path
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{TEMPLATE_STEMS.get(k.name, k.name)}_{'example' if example else 'blank'}"
     path = _unique_path(folder, stem, ".xlsx")
-    path = Path((mod.example_workbook if example else mod.blank_workbook)(path))
+    with Outputs() as files:  # never a half-written file under that name (xl_confsched.writing)
+        (mod.example_workbook if example else mod.blank_workbook)(files.temp_path(path))
+        files.commit()
     if open_book:
         xw.Book(str(path))
     return path

@@ -67,9 +67,13 @@ class Formula(str):
     a text cell, whatever it starts with.  The leading ``=`` is optional.
     """
 
-    def __new__(cls, text: str) -> "Formula":
+    label: str | None  # what a terminal shows instead of the formula (e.g. a link's text)
+
+    def __new__(cls, text: str, label: str | None = None) -> "Formula":
         text = str(text)
-        return super().__new__(cls, text if text.startswith("=") else "=" + text)
+        obj = super().__new__(cls, text if text.startswith("=") else "=" + text)
+        obj.label = label
+        return obj
 
 
 # characters XML 1.0 cannot carry (openpyxl raises IllegalCharacterError on them)
