@@ -299,12 +299,18 @@ def cmd_new(args) -> int:
                "(its contents would be lost).")
     if why:
         raise InputError([_issue(str(target), why)])
+    if args.euro and (kind.name != "csplib" or args.example):
+        raise InputError([_issue("--euro", "--euro writes a generated EURO-sized conference workbook: use it with "
+                                           "--kind csplib and without --example.")])
     mod = importlib.import_module(kind.module.rsplit(".", 1)[0] + ".template")
     fn = mod.example_workbook if args.example else mod.blank_workbook
+    if args.euro:
+        from .csplib.generator import write_euro as fn
     with Outputs() as files:
         fn(files.temp_path(target))
         files.commit()
-    print(f"Wrote {'example' if args.example else 'blank'} {kind.title} workbook: {target}")
+    what = "EURO-sized (generated)" if args.euro else "example" if args.example else "blank"
+    print(f"Wrote {what} {kind.title} workbook: {target}")
     return EXIT_OK
 
 
@@ -382,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--kind", choices=kinds, default="csplib")
     n.add_argument("--example", action="store_true", help="filled example instead of a blank template")
     n.add_argument("--force", action="store_true", help="replace an existing file of that name")
+    n.add_argument("--euro", action="store_true",
+                   help="conference (csplib): a generated EURO-sized conference (1,850 submissions, 120 tracks, "
+                        "50 rooms, 20 sessions; fixed seed), e.g. for benchmarks")
     n.set_defaults(func=cmd_new)
 
     b = sub.add_parser("build-addin", help="build the .xlam add-in and .xlsm templates from vba/")
