@@ -43,12 +43,12 @@ def data_of(rows) -> WorkbookData:
                                 for k, v in rows.items()})
 
 
-def run(name: str, time_limit: float, seed: int) -> dict:
+def run(name: str, time_limit: float, seed: int, solver: str = "cbc") -> dict:
     rows = CASES[name]()
     t0 = time.perf_counter()
     problem, _ = read_problem(data_of(rows))
     t_read = time.perf_counter() - t0
-    out = optimise(problem, time_limit, seed=seed)
+    out = optimise(problem, time_limit, seed=seed, solver=solver)
     m = out.model
     cost = bound = gap = None
     if out.schedule is not None:
@@ -68,13 +68,14 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", default=",".join(CASES))
+    ap.add_argument("--solver", choices=["cbc", "highs"], default="cbc")
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (cores: {os.cpu_count()})")
     head = ["case", "size", "read+compile s", "build s", "variables", "constraints", "status", "cost", "bound",
             "gap", "solve s", "conflicts"]
     print(" | ".join(head))
     for name in args.only.split(","):
-        r = run(name.strip(), args.time_limit, args.seed)
+        r = run(name.strip(), args.time_limit, args.seed, args.solver)
         fmt = lambda x, d=2: "—" if x is None else (f"{x:.{d}f}" if isinstance(x, float) else str(x))  # noqa: E731
         print(" | ".join([r["case"], r["size"], fmt(r["read"]), fmt(r["build"]), str(r["vars"]), str(r["rows"]),
                           r["status"], fmt(r["cost"], 1), fmt(r["bound"], 1),

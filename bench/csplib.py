@@ -18,7 +18,7 @@ Columns: ours worst and median over the seeds; each peer's score; the ratio ours
 (``FALSE`` when the bound exceeds a schedule scored in this run); the reference solutions' scores
 (``reference_scores.md``, exact / extended model); wall seconds of our slowest seed; peak memory of our
 largest seed (resident memory of the solve's process tree — the command and its CBC/HiGHS children, summed,
-sampled every 0.1 s); the paper's hard rules our worst seed uses (tracks in several rooms / track-sessions
+sampled every 0.25 s, and at least the largest single process); the paper's hard rules our worst seed uses (tracks in several rooms / track-sessions
 in parallel rooms / presenter double-bookings); and the targets of the issue that hold: §2 (default hard
 rules) or §3 (``--hard-rules all``) per instance, ours-worst ≤ the better peer of this run, ≤ the reference
 where there is one, and the wall time within the time limit (+5 %, §6).  ``--euro`` adds the generated
@@ -98,19 +98,25 @@ def _tree_rss(root: int) -> int:
     return total
 
 
+def run_cap(time_limit: float) -> float:
+    """Seconds after which a run is killed (it has overrun its time limit by far)."""
+    return 4 * time_limit + 600
+
+
 def run_measured(cmd: list[str], env: dict | None = None, timeout: float | None = None) -> dict:
-    """Run ``cmd``; its wall seconds, peak memory (MB, process tree) exit code, stdout and stderr."""
+    """Run ``cmd``; its wall seconds, peak memory (MB, process tree), exit code, stdout and stderr
+    (``killed``: it ran past ``timeout`` and was stopped, its whole process group with it)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, start_new_session=True)
-        peak, rusage_peak, code = 0, 0, None
+        peak, rusage_peak, code, killed = 0, 0, None, False
         stop = threading.Event()
 
         def sample():
             nonlocal peak
             while not stop.is_set():
                 peak = max(peak, _tree_rss(proc.pid))
-                stop.wait(0.1)
+                stop.wait(0.25)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -127,8 +133,9 @@ def run_measured(cmd: list[str], env: dict | None = None, timeout: float | None 
                     code = proc.poll()
                     if code is not None:
                         break
-                if timeout is not None and time.perf_counter() - t0 > timeout:
+                if timeout is not None and not killed and time.perf_counter() - t0 > timeout:
                     _kill(proc)
+                    killed = True
                 time.sleep(0.05)
         except KeyboardInterrupt:
             _kill(proc)
@@ -139,7 +146,7 @@ def run_measured(cmd: list[str], env: dict | None = None, timeout: float | None 
         wall = time.perf_counter() - t0
         out.seek(0)
         err.seek(0)
-        return {"code": code, "wall": wall, "peak_mb": max(peak, rusage_peak) / 2**20,
+        return {"code": code, "wall": wall, "peak_mb": max(peak, rusage_peak) / 2**20, "killed": killed,
                 "stdout": out.read(), "stderr": err.read()}
 
 
@@ -184,14 +191,27 @@ def _number(v):
     return None
 
 
+def _bound(data: dict) -> float | None:
+    """The run's proven bound from the solve's JSON (a ``best_bound`` key, else the Run sheet's bound line)."""
+    if data.get("best_bound") is not None:
+        return _number(data["best_bound"])
+    for label, value in (data.get("run") or {}).items():
+        if "bound" in str(label).lower():
+            return _number(value)
+    return None
+
+
 def run_ours(instance: Path, work: Path, time_limit: float, seed: int, hard_rules: str | None) -> dict:
     out = work / f"{instance.stem}_ours_seed{seed}.xlsx"
     args = ["solve", str(instance), "-o", str(out), "--time-limit", f"{time_limit:g}", "--seed", str(seed),
             "--json", "--quiet"]
     if hard_rules:
         args += ["--hard-rules", hard_rules]
-    r = run_measured(cli(*args), env=_env(), timeout=10 * time_limit + 600)
+    r = run_measured(cli(*args), env=_env(), timeout=run_cap(time_limit))
     row = {"seed": seed, "wall": r["wall"], "peak_mb": r["peak_mb"], "code": r["code"], "total": None}
+    if r["killed"]:
+        row["error"] = f"killed after {r['wall']:.0f} s (time limit {time_limit:g} s)"
+        return row
     try:
         d = json.loads(r["stdout"])
     except ValueError:
@@ -199,8 +219,7 @@ def run_ours(instance: Path, work: Path, time_limit: float, seed: int, hard_rule
         return row
     data = d.get("data") or {}
     run = data.get("run") or {}
-    row.update(status=d.get("status"), reported=d.get("objective"), bound=_number(run.get("Best bound")),
-               gap=data.get("gap"))
+    row.update(status=d.get("status"), reported=d.get("objective"), bound=_bound(data), gap=data.get("gap"))
     sol = out.with_name(out.stem + "_sol.xlsx")
     if not sol.exists():
         row["error"] = f"no solution file {sol.name} (exit {r['code']}): {r['stderr'].strip()[-300:]}"
@@ -225,8 +244,11 @@ def run_peer(peer_dir: Path, instance: Path, work: Path, method: str, time_limit
     out = work / f"{instance.stem}_peer_{method}.xlsx"
     cmd = [sys.executable, str(peer_dir / "run_cosplib.py"), str(peer_dir / "cosplib"), str(instance), method,
            str(int(round(time_limit))), str(out)]
-    r = run_measured(cmd, timeout=10 * time_limit + 600)
+    r = run_measured(cmd, timeout=run_cap(time_limit))
     row = {"method": method, "wall": r["wall"], "peak_mb": r["peak_mb"], "code": r["code"], "total": None}
+    if r["killed"]:
+        row["error"] = f"killed after {r['wall']:.0f} s (time limit {time_limit:g} s)"
+        return row
     line = next((ln for ln in reversed(r["stdout"].splitlines()) if ln.startswith("{")), None)
     if line:
         try:
@@ -335,7 +357,7 @@ def table_row(row: dict, methods: list[str]) -> list[str]:
         elif p is None:
             cells.append("–")
         elif p.get("total") is None:
-            cells.append("failed")
+            cells.append(f"killed after {p['wall']:.0f} s" if "killed" in p.get("error", "") else "failed")
         else:
             cells.append(fmt(p["total"]) + ("" if p.get("complete") else " (incomplete)"))
     ratio = "–" if row["ratio"] is None else ("∞" if row["ratio"] == float("inf") else f"{row['ratio']:.3g}")
@@ -367,6 +389,18 @@ def _load() -> str:
 
 
 # ----------------------------------------------------------------------------------------------- main
+
+def _stop_on_term() -> None:
+    """SIGTERM / SIGHUP stop the benchmark as Ctrl-C does: the running child is killed, the table so far printed."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
@@ -471,4 +505,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    _stop_on_term()
     sys.exit(main())

@@ -4,7 +4,9 @@
 
 Each planning model provides ``xl_confsched.<kind>.template`` with
 ``blank_workbook(path)`` and ``example_workbook(path)``; this writes
-``<kind>_blank.xlsx`` and ``<kind>_example.xlsx`` here for every kind that has one.
+``<kind>_blank.xlsx`` and ``<kind>_example.xlsx`` here for every kind that has one,
+and ``<kind>_<name>.xlsx`` for every further example in the module's optional
+``NAMED_EXAMPLES`` (``{name: writer}``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ def main(only: list[str]) -> None:
             print(f"skip {kind.name}: no template module yet")
             continue
         stem = NAMES.get(kind.name, kind.name)
-        for fn, suffix in ((mod.blank_workbook, "blank"), (mod.example_workbook, "example")):
+        writers = [(mod.blank_workbook, "blank"), (mod.example_workbook, "example")]
+        writers += [(fn, name) for name, fn in getattr(mod, "NAMED_EXAMPLES", {}).items()]
+        for fn, suffix in writers:
             path = fn(HERE / f"{stem}_{suffix}.xlsx")
             print(f"wrote {path}")
         # a kind with several named examples (assignment: baristas, students, talks)

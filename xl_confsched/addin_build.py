@@ -1,16 +1,25 @@
-"""Build the Excel add-in (``.xlam``) and macro-enabled templates (``.xlsm``) on Linux.
+"""Build the Excel add-in (``.xlam``) and macro-enabled templates (``.xlsm``) — on any OS — and
+install the add-in where Excel loads add-ins at start-up.
 
-    xl-confsched build-addin --output-dir dist
+    xl-confsched addin install [--dir FOLDER]     # build against the installed xlwings, put it in XLSTART
+    xl-confsched addin remove [--dir FOLDER]
+    xl-confsched build-addin --output-dir dist    # the add-in and the .xlsm templates, for distribution
 
-Everything is built from sources, nothing binary is committed:
+Everything is built from sources shipped inside the package (``xl_confsched/vba/``), nothing
+binary is committed, and the build needs no repository checkout:
 
 * ``vba/*.bas`` — our VBA modules (the Conference ribbon callbacks);
 * ``vba/customUI14.xml`` — the ribbon, added as the ``customUI/customUI14.xml`` part
-  with its relationship in ``_rels/.rels``;
+  with its relationship in ``_rels/.rels``; its New workbook menu is generated from the
+  registry of workbook kinds (every kind with a template gets a blank and an example item);
+* the cell functions' VBA wrappers (module ``ConfSchedFunctions``), generated from
+  :mod:`xl_confsched.udfs` as xlwings' own UDF import would, so that ``=CONFSCHED_SCORE(…)``
+  works in every workbook while the add-in is loaded (no import into the organiser's book,
+  no "Trust access to the VBA project");
 * the xlwings VBA module (``RunPython``) and its Mac ``Dictionary`` class are taken
   from the **installed** xlwings package at build time (BSD-licensed, not committed);
-* ``vbaProject.bin`` is written by the ``ms-ovba`` package (``pip install
-  "xl-confsched[build]"``).  ms-ovba writes side files (``*.bin``/``*.new``,
+* ``vbaProject.bin`` is written by the ``ms-ovba`` package (a normal dependency).  ms-ovba
+  writes side files (``*.bin``/``*.new``,
   ``dir.bin``, ``fatChain.bin``…) into the current directory and *appends* to them
   on later runs, so each project is built from copies in a fresh temporary
   directory and only the finished ``vbaProject.bin`` is kept;
@@ -28,6 +37,7 @@ import importlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import uuid
@@ -36,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-REPO_VBA_DIR = Path(__file__).resolve().parents[1] / "vba"
+VBA_DIR = Path(__file__).resolve().parent / "vba"  # package data: in the wheel and the sdist
 RIBBON_FILE = "customUI14.xml"
 ADDIN_NAME = "xl_confsched.xlam"
 ADDIN_SHEET = "xl_confsched"
@@ -78,21 +88,113 @@ class VbaModule:
 # --------------------------------------------------------------------------------------
 
 def vba_dir() -> Path:
-    if not REPO_VBA_DIR.is_dir():
-        raise BuildError(f"the VBA sources are not here: {REPO_VBA_DIR} (build from a checkout of the repository)")
-    return REPO_VBA_DIR
+    if not (VBA_DIR / RIBBON_FILE).is_file():
+        raise BuildError(f"the VBA sources are missing from the installed package ({VBA_DIR}); "
+                         "reinstall it: pip install --force-reinstall xl-confsched")
+    return VBA_DIR
 
 
 def ribbon_xml() -> str:
-    return (vba_dir() / RIBBON_FILE).read_text(encoding="utf-8")
+    """The ribbon, with the New workbook menu generated from the kinds that have a template."""
+    xml = (vba_dir() / RIBBON_FILE).read_text(encoding="utf-8")
+    m = re.search(r'(<menu id="xlcsNewMenu"[^>]*>)(.*?)(</menu>)', xml, re.S)
+    if m is None:
+        return xml
+    labels = dict((tag, label) for label, tag in re.findall(r'label="([^"]*)" tag="([^"]*)"', m.group(2)))
+    return xml[:m.start(2)] + new_menu_items(labels) + "\n          " + xml[m.end(2):]
 
 
-def own_modules() -> list[VbaModule]:
-    """Our .bas modules from vba/ (module name from their ``Attribute VB_Name``)."""
+def kinds_with_templates() -> list:
+    from .kinds import KINDS
+
+    out = []
+    for kind in KINDS:
+        try:
+            importlib.import_module(f"xl_confsched.{kind.name}.template")
+        except ModuleNotFoundError:
+            continue
+        out.append(kind)
+    return out
+
+
+def new_menu_items(labels: dict[str, str] | None = None) -> str:
+    """Two items per kind with a template ("kind|blank", "kind|example" in the tag), a separator between
+    kinds; the label written for that tag in vba/customUI14.xml, else one made from the kind's title."""
+    from xml.sax.saxutils import quoteattr, unescape
+
+    labels = labels or {}
+    lines = []
+    for i, kind in enumerate(kinds_with_templates()):
+        if i:
+            lines.append(f'<menuSeparator id="xlcsNewSep{i}"/>')
+        title = kind.title[:1].upper() + kind.title[1:]
+        ident = "".join(w.capitalize() for w in re.findall(r"[A-Za-z0-9]+", kind.name))
+        for variant in ("blank", "example"):
+            tag = f"{kind.name}|{variant}"
+            label = unescape(labels.get(tag, f"{title} ({variant})"))
+            lines.append(f'<button id="xlcsNew{ident}{variant.capitalize()}" label={quoteattr(label)} '
+                         f'tag="{tag}" onAction="ConfSched_OnNew"/>')
+    return "".join("\n            " + line for line in lines)
+
+
+# --------------------------------------------------------------------------------------
+# the cell functions' VBA wrappers (what xlwings' import_udfs writes, built here)
+# --------------------------------------------------------------------------------------
+
+UDF_MODULE = "xl_confsched.udfs"
+UDF_VBA_MODULE = "ConfSchedFunctions"
+UDF_FUNCTIONS = ("confsched_score", "confsched_term", "confsched_conflicts")
+VBA_KEYWORDS = {"name", "type", "date", "time", "string", "end", "set", "let", "get", "property", "open", "close",
+                "input", "print", "error", "mod", "not", "and", "or", "is", "to", "step", "len", "val"}
+MAC_MESSAGE = ("#CONFSCHED: cell functions need Excel for Windows; the Live checks sheet gives the same "
+               "numbers")
+
+
+def udf_wrappers(addin: bool) -> str:
+    """VBA functions CONFSCHED_SCORE, CONFSCHED_TERM, CONFSCHED_CONFLICTS that call the Python
+    functions of :mod:`xl_confsched.udfs` through xlwings' ``XLPy.CallUDF``, as the wrappers that
+    ``xlwings.import_udfs`` writes (tests/excel compares the two): the argument list in the order
+    of the Python signature, ``Nothing`` for ``caller`` (xlwings puts the calling range there),
+    ``ActiveWorkbook`` in an add-in and ``ThisWorkbook`` in a workbook.  In Excel for Mac, which
+    has no xlwings cell functions, each returns one sentence instead of an error."""
+    import inspect
+
+    from . import udfs
+
+    book = "ActiveWorkbook" if addin else "ThisWorkbook"
+    out = [f'Attribute VB_Name = "{UDF_VBA_MODULE}"',
+           "' The cell functions of xl_confsched (generated from xl_confsched/udfs.py by addin_build.py).",
+           "Option Explicit", ""]
+    for py_name in UDF_FUNCTIONS:
+        fn = getattr(udfs, py_name)
+        params = [p if p == "caller" or p.lower() not in VBA_KEYWORDS else "the_" + p
+                  for p in inspect.signature(fn).parameters]
+        visible = [p for p in params if p != "caller"]
+        vba_args = ", ".join("Nothing" if p == "caller" else p for p in params)
+        name = py_name.upper()
+        out += [f"Function {name}({', '.join(visible)})",
+                '    If (Not Application.CommandBars("Standard").Controls(1).Enabled) Then Exit Function',
+                "#If Mac Then",
+                f'    {name} = "{MAC_MESSAGE}"',
+                "#Else",
+                "    If TypeOf Application.Caller Is Range Then On Error GoTo failed",
+                f'    {name} = XLPy.CallUDF("{UDF_MODULE}", "{py_name}", Array({vba_args}), {book}, Application.Caller)',
+                "    Exit Function",
+                "failed:",
+                f"    {name} = Err.Description",
+                "#End If",
+                "End Function",
+                ""]
+    return "\n".join(out)
+
+
+def own_modules(addin: bool = True) -> list[VbaModule]:
+    """Our .bas modules from vba/ (module name from their ``Attribute VB_Name``) and the cell functions."""
     mods = []
     for path in sorted(vba_dir().glob("*.bas")):
         code = path.read_text(encoding="utf-8")
         mods.append(VbaModule(module_name(code, path.stem), code, "std"))
+    mods.append(VbaModule(UDF_VBA_MODULE, udf_wrappers(addin), "std"))
     return mods
 
 
@@ -237,7 +339,8 @@ def vba_project_bin(modules: list[VbaModule]) -> bytes:
         from ms_ovba.vbaProject import VbaProject
         from ms_ovba_compression.ms_ovba import MsOvba
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise BuildError("building the add-in needs the ms-ovba package: pip install \"xl-confsched[build]\"") from exc
+        raise BuildError("building the add-in needs the ms-ovba package (a dependency of xl-confsched): "
+                         "pip install --force-reinstall xl-confsched") from exc
 
     class ClassModule(DocModule):
         """A class module: stored like a document module, listed as ``Class=`` in PROJECT."""
@@ -358,12 +461,12 @@ def build_addin(out: Path) -> Path:
     ws = wb.active
     ws.title = ADDIN_SHEET
     ws["A1"] = "xl_confsched add-in: the Conference ribbon tab."
-    ws["A2"] = "Install Python and the package first: pip install xl-confsched; then: xlwings config create --force"
+    ws["A2"] = "Installed by: xl-confsched addin install (it also tells Excel which Python to use)."
     codes = _set_code_names(wb)
     with tempfile.TemporaryDirectory(prefix="xlcs_addin_") as d:
         base = Path(d) / "addin.xlsx"
         wb.save(base)
-        modules = document_modules(codes) + own_modules() + xlwings_modules(addin=True)
+        modules = document_modules(codes) + own_modules(addin=True) + xlwings_modules(addin=True)
         return package_macro_workbook(base, out, vba_project_bin(modules), ribbon_xml(), "xlam")
 
 
@@ -378,7 +481,7 @@ def build_template(xlsx: Path, out: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="xlcs_tpl_") as d:
         base = Path(d) / "template.xlsx"
         wb.save(base)
-        modules = document_modules(codes) + own_modules() + xlwings_modules(addin=False)
+        modules = document_modules(codes) + own_modules(addin=False) + xlwings_modules(addin=False)
         return package_macro_workbook(base, out, vba_project_bin(modules), ribbon_xml(), "xlsm")
 
 
@@ -403,3 +506,110 @@ def build_all(output_dir: Path) -> list[Path]:
                 xlsx = Path(fn(Path(d) / f"{stem}_{label}.xlsx"))
                 built.append(build_template(xlsx, output_dir / f"{stem}_{label}.xlsm"))
     return built
+
+
+# --------------------------------------------------------------------------------------
+# installing the add-in where Excel loads add-ins at start-up
+# --------------------------------------------------------------------------------------
+
+def startup_folder() -> Path:
+    """The user's Excel start-up folder: every workbook in it opens with Excel (XLSTART)."""
+    home = Path.home()
+    if sys.platform.startswith("win"):  # pragma: no cover - Windows only (not exercised here)
+        return Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming") / "Microsoft" / "Excel" / "XLSTART"
+    if sys.platform == "darwin":  # pragma: no cover - macOS only (not exercised here)
+        office = home / "Library" / "Group Containers" / "UBF8T346G9.Office"
+        localized = office / "User Content.localized" / "Startup.localized" / "Excel"
+        plain = office / "User Content" / "Startup" / "Excel"
+        return plain if (office / "User Content").is_dir() and not (office / "User Content.localized").is_dir() \
+            else localized
+    raise BuildError("there is no Excel on this system to find a start-up folder for: give one with --dir FOLDER")
+
+
+def xlwings_dll_names() -> list[str]:
+    """The DLL names the xlwings VBA of the installed xlwings declares (they must match its Python package)."""
+    code = xlwings_modules(addin=True)[0].code
+    return sorted(set(re.findall(r'Lib "(xlwings(?:32|64)-[^"]+\.dll)"', code)))
+
+
+def configure_python(config_file: Path, key: str, executable: str) -> Path:
+    """Tell Excel which Python to use: set ``key`` (INTERPRETER_WIN / INTERPRETER_MAC) in xlwings'
+    user config file, keeping every other setting in it (what ``xlwings config create`` does
+    for a new file)."""
+    config_file = Path(config_file)
+    lines = config_file.read_text(encoding="utf-8").splitlines() if config_file.exists() else []
+    entry = f'"{key}","{executable}"'
+    kept = [line for line in lines if not line.startswith(f'"{key}",')]
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text("\n".join(kept + [entry]) + "\n", encoding="utf-8")
+    return config_file
+
+
+def _applescript() -> Path | None:  # pragma: no cover - macOS only (not exercised here)
+    """macOS: xlwings' RunPython goes through an AppleScript in Excel's script folder (what
+    ``xlwings runpython install`` copies)."""
+    import xlwings
+
+    source = Path(xlwings.__file__).resolve().parent / f"xlwings-{xlwings.__version__}.applescript"
+    folder = Path.home() / "Library" / "Application Scripts" / "com.microsoft.Excel"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, folder / source.name)
+    return folder / source.name
+
+
+@dataclass
+class Installed:
+    addin: Path
+    xlwings_version: str
+    dlls: list[str]
+    config: Path | None = None
+    applescript: Path | None = None
+
+    def describe(self) -> str:
+        lines = [f"Installed the Conference add-in: {self.addin}",
+                 f"  built against the installed xlwings {self.xlwings_version} ({', '.join(self.dlls)})"]
+        if self.config is not None:
+            lines.append(f"  Excel will use this Python: {sys.executable} (set in {self.config})")
+        if self.applescript is not None:
+            lines.append(f"  RunPython enabled for Excel on macOS: {self.applescript}")
+        lines.append("Restart Excel: the Conference tab appears on the ribbon.")
+        return "\n".join(lines)
+
+
+def install(folder: str | Path | None = None, configure: bool | None = None) -> Installed:
+    """Build the add-in against the xlwings installed right now and put it in ``folder`` (default:
+    Excel's start-up folder); tell Excel which Python to use (default: when installing there)."""
+    import xlwings
+
+    from .writing import OutputError, Outputs
+
+    default = folder is None
+    folder = startup_folder() if default else Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ADDIN_NAME
+    try:
+        with Outputs() as out:
+            build_addin(out.temp_path(target))
+            out.commit()
+    except OutputError as exc:
+        raise BuildError(f"{exc} If Excel is running with the add-in loaded, close Excel and run this again.") from exc
+    done = Installed(target, xlwings.__version__, xlwings_dll_names())
+    if configure if configure is not None else default:  # pragma: no cover - on Windows / macOS only
+        key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
+        done.config = configure_python(Path(xlwings.USER_CONFIG_FILE), key, sys.executable)
+        if sys.platform == "darwin":
+            done.applescript = _applescript()
+    return done
+
+
+def remove(folder: str | Path | None = None) -> Path | None:
+    """Take the add-in out of ``folder`` (default: Excel's start-up folder); None when it was not there."""
+    folder = startup_folder() if folder is None else Path(folder)
+    target = folder / ADDIN_NAME
+    if not target.exists():
+        return None
+    try:
+        target.unlink()
+    except PermissionError as exc:  # pragma: no cover - Windows: Excel has it open
+        raise BuildError(f"could not remove {target}: it is in use. Close Excel and run this again.") from exc
+    return target

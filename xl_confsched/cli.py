@@ -1,4 +1,4 @@
-"""Command line: ``xl-confsched solve|check|clear|publish|new|build-addin``.
+"""Command line: ``xl-confsched solve|check|clear|publish|new|build-addin|addin``.
 
 Every subcommand that reads a workbook dispatches on its kind (``kinds.detect_kind``),
 so the same workflow serves the CSPLib conference template, the talk survey, the
@@ -259,8 +259,17 @@ def cmd_publish(args) -> int:
         if zone is None:
             raise InputError([_issue("--time-zone", f"cannot read the time zone '{args.time_zone}'. Give an IANA "
                                                     f"name such as Europe/Brussels, or UTC+2 / GMT-5.")])
-    pub = outputs(prog, zone, extra)
     out = Path(args.output) if args.output else Path(args.workbook).with_name(Path(args.workbook).stem + "_programme")
+    why = None
+    if out.exists() and not out.is_dir():
+        why = f"{out} is a file; give a folder for the published programme (it is created if missing)."
+    elif not (out.parent if str(out.parent) else Path(".")).is_dir():
+        why = f"the folder {out.parent} does not exist; create it first or choose another place for {out.name}."
+    elif not os.access(out.parent if str(out.parent) else Path("."), os.W_OK | os.X_OK):
+        why = f"the folder {out.parent.resolve()} is not writable (permission denied); choose another place."
+    if why:
+        raise InputError([_issue(str(out), why)])
+    pub = outputs(prog, zone, extra)
     write_outputs(out, pub.files)
     for w in warnings + pub.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -323,6 +332,23 @@ def cmd_build_addin(args) -> int:
     paths = build_all(folder)
     for p in paths:
         print(f"built {p}")
+    return EXIT_OK
+
+
+def cmd_addin(args) -> int:
+    """``addin install|remove [--dir]``: the add-in in Excel's start-up folder (or ``--dir``)."""
+    from .addin_build import BuildError, install, remove
+
+    try:
+        if args.action == "install":
+            print(install(args.dir).describe())
+        else:
+            gone = remove(args.dir)
+            print(f"Removed the Conference add-in: {gone}" if gone else
+                  "The Conference add-in was not installed there; nothing to remove.")
+    except BuildError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_WRITE_FAILED
     return EXIT_OK
 
 
@@ -393,9 +419,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "50 rooms, 20 sessions; fixed seed), e.g. for benchmarks")
     n.set_defaults(func=cmd_new)
 
-    b = sub.add_parser("build-addin", help="build the .xlam add-in and .xlsm templates from vba/")
+    b = sub.add_parser("build-addin", help="build the .xlam add-in and the .xlsm templates (to distribute them)")
     b.add_argument("--output-dir", default="dist")
     b.set_defaults(func=cmd_build_addin)
+
+    a = sub.add_parser("addin", help="install or remove the Conference add-in (built against the installed xlwings)")
+    a.add_argument("action", choices=["install", "remove"])
+    a.add_argument("--dir", help="folder to install into / remove from (default: Excel's start-up folder, XLSTART)")
+    a.set_defaults(func=cmd_addin)
     return p
 
 

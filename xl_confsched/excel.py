@@ -1,13 +1,19 @@
 """The Conference ribbon's Python entry points, working on an xlwings ``Book``.
 
-The buttons of the Conference tab (``vba/ConfSched.bas``) call, through xlwings'
-``RunPython``::
+The buttons of the Conference tab (``xl_confsched/vba/ConfSched.bas``) call, through xlwings'
+``RunPython`` (after an import that says in words when xl-confsched is missing)::
 
-    import xl_confsched.excel as x; x.solve()          # Solve
-    import xl_confsched.excel as x; x.check()          # Check
-    import xl_confsched.excel as x; x.clear_results()  # Clear results
-    import xl_confsched.excel as x; x.new_workbook('csplib', example=True)
-    import xl_confsched.excel as x; x.import_functions()
+    x.start_solve('<job folder>')   # Solve: starts the solve beside Excel and returns at once
+    x.collect_job('<job folder>')   # when the add-in's timer sees the job done: the results
+    x.check()                       # Check
+    x.publish()                     # Publish
+    x.clear_results()               # Clear results
+    x.new_workbook('csplib', example=True)
+
+Cancel needs no Python call (the add-in creates the job's ``cancel`` file; :func:`cancel_job`
+does the same for other front ends, :func:`poll_job` polls through Python, :func:`solve`
+solves in one blocking call).  Every entry point says an unexpected error in one sentence and
+logs the traceback (:class:`errors_in_words`); none lets an exception reach xlwings.
 
 Every entry point takes an optional ``book``: without it the calling book
 (``xw.Book.caller()``) is used, so the same code serves desktop Excel and any other
@@ -43,7 +49,7 @@ from .kinds import (SolveSettings, WorkbookKind, detect_kind, expected_table_nam
                     normalise_name, unknown_kind_message)
 from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
 from .tables import Table, WorkbookData, rows_below, trim_rows
-from .writing import Outputs, live_value
+from .writing import OutputError, Outputs, live_value
 
 TITLE = "Conference"
 SETTING_PREFIX = "xlcs_"
@@ -75,6 +81,66 @@ def _alert(book: xw.Book, text: str, mode: str = "info") -> None:
         book.app.alert(text, title=TITLE, mode=mode)
     except Exception:  # noqa: BLE001 - no UI (e.g. a test without an app)
         print(text, file=sys.stderr)
+
+
+def log_path() -> Path:
+    """Where the technical details of an unexpected error go (one file per user)."""
+    import os
+
+    if sys.platform.startswith("win"):  # pragma: no cover - Windows only
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "xl_confsched"
+    elif sys.platform == "darwin":  # pragma: no cover - macOS only
+        base = Path.home() / "Library" / "Logs" / "xl_confsched"
+    else:
+        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "xl_confsched"
+    return base / "errors.log"
+
+
+def log_error(action: str, exc: BaseException, details: str | None = None) -> Path:
+    """Append the traceback of an unexpected error to :func:`log_path`; return that path."""
+    import datetime as _dt
+    import traceback
+
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = details or "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"--- {_dt.datetime.now():%Y-%m-%d %H:%M:%S} {action}\n{text}\n")
+    except OSError:  # a log we cannot write must not hide the message itself
+        pass
+    return path
+
+
+def error_message(action: str, exc: BaseException, log: Path) -> str:
+    """One sentence saying what went wrong and what to do; the details are in the log file."""
+    what = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, MemoryError):
+        what = "the computer ran out of memory"
+    return (f"{action} stopped because of an unexpected error: {what}. The workbook's input sheets were not "
+            f"changed. Try again; if it happens again, send the file {log} to whoever supports you.")
+
+
+class errors_in_words:
+    """``with errors_in_words(book, "Solve"):`` — any exception becomes one sentence in a message box
+    (never xlwings' traceback box), with the traceback in :func:`log_path`; the block is left."""
+
+    def __init__(self, book: xw.Book | None, action: str):
+        self.book, self.action = book, action
+
+    def __enter__(self) -> "errors_in_words":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None or not isinstance(exc, Exception):
+            return False  # KeyboardInterrupt / SystemExit go on
+        log = log_error(self.action, exc)
+        if self.book is not None:
+            _status(self.book, False)
+            _alert(self.book, error_message(self.action, exc, log), mode="critical")
+        else:
+            print(error_message(self.action, exc, log), file=sys.stderr)
+        return True
 
 
 # --------------------------------------------------------------------------------------
@@ -510,35 +576,62 @@ def _status_of(report: Report) -> SheetReport:
     return status_sheet(report.issues, report.summary or report.status)
 
 
-def solve(book: xw.Book | None = None) -> Report | None:
-    """Solve button: read the live book, solve, replace the result sheets only on success."""
-    book = _book(book)
-    _status(book, "Conference: reading the workbook…")
-    try:
-        data = read_book(book)
-        kind = _detect(book, data)
-        settings, setting_issues = settings_from_book(
-            book, progress=lambda msg: _status(book, f"Conference: {msg}"))
-        _status(book, f"Conference: solving the {kind.title} (time limit {settings.time_limit:g} s)…")
-        report = kind.solve(data, settings)
-    except InputError as err:
-        _status(book, False)
+def _prepare(book: xw.Book, progress: Callable[[str], None] | None = None
+             ) -> tuple[WorkbookData, WorkbookKind, SolveSettings, list[InputIssue]]:
+    """The live book's tables, its kind and its stored settings (InputError when it is no known kind)."""
+    data = read_book(book)
+    kind = _detect(book, data)
+    settings, setting_issues = settings_from_book(book, progress=progress)
+    return data, kind, settings, setting_issues
+
+
+def _bad_input(book: xw.Book, err: InputError, action: str) -> None:
+    _status(book, False)
+    if action == "Solve":
         write_status(book, err.issues, "Nothing was solved: fix the problems below, then click Solve again. "
                                        "The previous results were kept.")
         _alert(book, f"{len(err.errors)} problem(s) in the workbook: see the Status sheet. "
                      "The previous results were kept.", mode="critical")
-        return None
-    except KeyboardInterrupt:
-        _status(book, False)
-        _alert(book, "Solve cancelled. The previous results were kept.")
-        return None
+    else:
+        write_status(book, err.issues, "Check found problems: fix them, then click Check again.")
+        _alert(book, f"{len(err.errors)} problem(s) in the workbook: see the Status sheet.", mode="critical")
+
+
+def solve(book: xw.Book | None = None) -> Report | None:
+    """Solve in one call: read the live book, solve, replace the result sheets only on success.
+
+    Excel's ribbon uses :func:`start_solve` instead (the solve runs beside Excel, with progress and
+    Cancel); this one serves front ends that may block, and the tests."""
+    book = _book(book)
+    with errors_in_words(book, "Solve"):
+        _status(book, "Conference: reading the workbook…")
+        try:
+            data, kind, settings, setting_issues = _prepare(book, progress=lambda msg: _status(book, f"Conference: {msg}"))
+            _status(book, f"Conference: solving the {kind.title} (time limit {settings.time_limit:g} s)…")
+            report = kind.solve(data, settings)
+        except InputError as err:
+            _bad_input(book, err, "Solve")
+            return None
+        except KeyboardInterrupt:
+            _status(book, False)
+            _alert(book, "Solve cancelled. The previous results were kept.")
+            return None
+        return write_solve_result(book, kind, report, setting_issues, lambda: side_files_of(book, report))
+    return None
+
+
+def write_solve_result(book: xw.Book, kind: WorkbookKind, report: Report, setting_issues: list[InputIssue],
+                       write_files: Callable[[], tuple[list[Path], str]], cancelled: bool = False,
+                       seconds: float | None = None) -> Report:
+    """Write a finished solve into the book: result sheets (only when it produced a schedule),
+    the Status sheet, the side files next to the workbook, and the closing message."""
     report.issues = list(setting_issues) + list(report.issues)
     if not solve_succeeded(report):
         _status(book, False)
-        write_status(book, report.issues, f"No schedule: {report.status}. {report.summary} "
-                                          "The previous results were kept.")
-        _alert(book, f"No schedule was found ({report.status}). The previous results were kept; "
-                     "see the Status sheet.", mode="critical")
+        lead = "Solve cancelled before a schedule was found" if cancelled else f"No schedule: {report.status}"
+        write_status(book, report.issues, f"{lead}. {report.summary} The previous results were kept.")
+        _alert(book, (f"{lead}. " if cancelled else f"No schedule was found ({report.status}). ")
+               + "The previous results were kept; see the Status sheet.", mode="critical")
         return report
     _status(book, "Conference: writing the result sheets…")
     sheets = [s for s in report.sheets if s.name != STATUS_SHEET] + [_status_of(report)]
@@ -547,49 +640,194 @@ def solve(book: xw.Book | None = None) -> Report | None:
     first = next((n for n in written if n != STATUS_SHEET), None)
     if first:
         _try(lambda: book.sheets[first].activate())
-    files = write_side_files(book, report)
+    files, problem = write_files()
     _status(book, False)
     message = _final_message(report, written, kind, "Solve")
+    if cancelled:
+        took = f" after {seconds:.0f} s" if seconds is not None else ""
+        message = f"Cancelled{took}: the best schedule found so far was written.\n" + message
     if files:
         message += "\nAlso written next to the workbook: " + ", ".join(p.name for p in files) + "."
+    if problem:
+        message += "\n" + problem
     _alert(book, message)
     return report
 
 
-def write_side_files(book: xw.Book, report: Report) -> list[Path]:
-    """The report's side files (CSPLib solution file, .ics calendars) next to a saved workbook,
-    all put in place together through :class:`~xl_confsched.writing.Outputs` (or none of them)."""
+def _book_path(book: xw.Book) -> Path | None:
+    """The saved workbook's path on this disk (None for an unsaved book or one in the cloud)."""
     try:
         path = Path(book.fullname)
     except Exception:  # noqa: BLE001 - an engine without a file behind the book
-        return []
-    if not path.is_absolute() or not path.is_file():
-        return []  # an unsaved book (or one not on this disk): nowhere to put them
+        return None
+    return path if path.is_absolute() and path.is_file() else None
+
+
+def side_files_of(book: xw.Book, report: Report) -> tuple[list[Path], str]:
+    """The report's side files (CSPLib solution file, .ics calendars) next to a saved workbook, all
+    put in place together through :class:`~xl_confsched.writing.Outputs` (or none of them); returns
+    (the paths written, one sentence when they could not be written)."""
+    path = _book_path(book)
+    if path is None or not report.side_files:
+        return [], ""
     target = path.with_name(path.stem + "_solved" + path.suffix)
     try:
         with Outputs() as files:
             for write in report.side_files:
                 write(target, files)
-            return files.commit()
-    except Exception:  # noqa: BLE001 - a side file never fails the solve (and none was half-written)
-        return []
+            return files.commit(), ""
+    except OutputError as exc:  # e.g. the solution file is open in Excel (Windows refuses to replace it)
+        return [], f"The files next to the workbook were not written: {exc}"
+    except Exception as exc:  # noqa: BLE001 - a side file never fails the solve (and none was half-written)
+        log = log_error("Solve (side files)", exc)
+        return [], f"The files next to the workbook were not written ({exc}); details in {log}."
+
+
+def write_side_files(book: xw.Book, report: Report) -> list[Path]:
+    """The side files written next to the workbook (see :func:`side_files_of`)."""
+    return side_files_of(book, report)[0]
+
+
+# --------------------------------------------------------------------------------------
+# solving beside Excel: start, poll, cancel, collect (the ribbon's Solve and Cancel)
+# --------------------------------------------------------------------------------------
+
+def start_solve(job_dir: str, book: xw.Book | None = None) -> Path | None:
+    """Solve button: read the book, start the solve in a worker process, return at once.
+
+    ``job_dir`` is a new folder the add-in chose (the add-in's timer reads its ``state.txt`` and
+    ``progress.txt`` every second and calls :func:`collect_job` when it says done or failed; Cancel
+    creates its ``cancel`` file): see :mod:`xl_confsched.jobs`."""
+    from . import jobs
+
+    book = _book(book)
+    with errors_in_words(book, "Solve"):
+        _status(book, "Conference: reading the workbook…")
+        try:
+            data, kind, settings, setting_issues = _prepare(book)
+        except InputError as err:
+            _bad_input(book, err, "Solve")
+            return None
+        path = _book_path(book)
+        job = jobs.start(job_dir, data, kind.name, settings, book_name=book.name,
+                         book_path=str(path) if path else None, issues=setting_issues)
+        _status(book, "Conference: " + jobs.read_state(job).progress)
+        return job
+    return None
+
+
+def poll_job(job_dir: str, book: xw.Book | None = None) -> str:
+    """One look at a running job (for front ends that poll through Python; the add-in reads the
+    files itself): shows its progress line, collects it when it has finished; returns its state."""
+    from . import jobs
+
+    book = _book(book)
+    st = jobs.read_state(job_dir)
+    if st.finished:
+        collect_job(job_dir, book)
+    else:
+        _status(book, "Conference: " + st.progress)
+    return st.state
+
+
+def cancel_job(job_dir: str, book: xw.Book | None = None) -> bool:
+    """Cancel button: the worker stops and keeps the best schedule found so far (written when collected)."""
+    from . import jobs
+
+    if book is not None:
+        _status(book, "Conference: cancelling - the best schedule found so far will be written…")
+    return jobs.cancel(job_dir)
+
+
+def _job_book(caller: xw.Book, name: str | None) -> xw.Book | None:
+    """The open book a job belongs to (the organiser may have switched to another book meanwhile)."""
+    if not name or caller.name == name:
+        return caller
+    try:
+        for b in caller.app.books:
+            if b.name == name:
+                return b
+    except Exception:  # noqa: BLE001 - an engine without app.books
+        pass
+    return None
+
+
+def collect_job(job_dir: str, book: xw.Book | None = None) -> Report | None:
+    """When the job has finished: write its results into its book exactly as a solve in one call
+    would (result sheets, Status, side files, the closing message); then remove the job folder."""
+    from . import jobs
+
+    caller = _book(book)
+    st = jobs.read_state(job_dir)
+    if not st.finished:
+        _status(caller, "Conference: " + st.progress)
+        return None
+    try:
+        with errors_in_words(caller, "Solve"):
+            outcome = jobs.collect(job_dir)
+            action = "Check" if outcome.meta.get("action") == "check" else "Solve"
+            target = _job_book(caller, outcome.meta.get("book"))
+            if target is None:
+                _status(caller, False)
+                _alert(caller, f"The workbook {outcome.meta.get('book')} was closed while it was being solved, "
+                               "so its results were not written. Open it and click Solve again.", mode="critical")
+                return None
+            if outcome.state != "done":
+                log = log_error(action, RuntimeError(outcome.error), details=outcome.details or outcome.error)
+                _status(target, False)
+                _alert(target, error_message(action, RuntimeError(outcome.error), log), mode="critical")
+                return None
+            if outcome.input_error is not None:
+                _bad_input(target, outcome.input_error, action)
+                return None
+            kind = kind_by_name(outcome.meta["kind"])
+            if action == "Check":
+                return write_check_result(target, kind, outcome.report)
+            return write_solve_result(target, kind, outcome.report, outcome.issues,
+                                      lambda: _put_staged_files(target, outcome), cancelled=outcome.cancelled,
+                                      seconds=outcome.seconds)
+        return None
+    finally:
+        jobs.remove(job_dir)  # collected (or failed in words): the add-in stops polling
+
+
+def _put_staged_files(book: xw.Book, outcome) -> tuple[list[Path], str]:
+    """The side files the worker prepared, put next to the workbook together (writing.Outputs)."""
+    path = _book_path(book)
+    if path is None or not outcome.files:
+        return [], ""
+    try:
+        with Outputs() as files:
+            for staged in outcome.files:
+                dest = path.parent / staged.name
+                if staged.is_dir():
+                    files.write_folder(dest, {p.name: p.read_bytes() for p in sorted(staged.iterdir()) if p.is_file()})
+                else:
+                    files.write_bytes(dest, staged.read_bytes())
+            return files.commit(), ""
+    except OutputError as exc:  # e.g. the solution file is open in Excel (Windows refuses to replace it)
+        return [], f"The files next to the workbook were not written: {exc}"
 
 
 def check(book: xw.Book | None = None) -> Report | None:
     """Check button: validate the inputs and score the schedule as it stands (also after hand edits)."""
     book = _book(book)
-    _status(book, "Conference: checking…")
-    try:
-        data = read_book(book)
-        kind = _detect(book, data)
-        report = kind.check(data)
-    except InputError as err:
-        _status(book, False)
-        write_status(book, err.issues, "Check found problems: fix them, then click Check again.")
-        _alert(book, f"{len(err.errors)} problem(s) in the workbook: see the Status sheet.", mode="critical")
-        return None
-    # Check rewrites only the sheets it produced (never the organiser's edited schedule
-    # unless the kind's check itself returns it) and the Status sheet.
+    with errors_in_words(book, "Check"):
+        _status(book, "Conference: checking…")
+        try:
+            data = read_book(book)
+            kind = _detect(book, data)
+            report = kind.check(data)
+        except InputError as err:
+            _bad_input(book, err, "Check")
+            return None
+        return write_check_result(book, kind, report)
+    return None
+
+
+def write_check_result(book: xw.Book, kind: WorkbookKind, report: Report) -> Report:
+    """Check rewrites only the sheets it produced (never the organiser's edited schedule unless the
+    kind's check itself returns it) and the Status sheet."""
     sheets = [s for s in report.sheets if s.name != STATUS_SHEET] + [_status_of(report)]
     written = write_report(book, Report(kind=report.kind, sheets=sheets), replace=[STATUS_SHEET],
                            protected=kind.signature)
@@ -599,9 +837,68 @@ def check(book: xw.Book | None = None) -> Report | None:
     return report
 
 
-def clear_results(book: xw.Book | None = None) -> list[str]:
+def publish(book: xw.Book | None = None, folder: str | Path | None = None) -> list[Path] | None:
+    """Publish button: the programme of the schedule the workbook holds, as a web page (index.html) and .ics
+    calendars, in the folder ``<workbook>_programme`` next to the saved workbook (or ``folder``)."""
+    book = _book(book)
+    with errors_in_words(book, "Publish"):
+        return _publish(book, folder)
+    return None
+
+
+def _publish(book: xw.Book, folder: str | Path | None) -> list[Path] | None:
+    from .publish.files import outputs, write_outputs
+    from .writing import OutputError
+
+    _status(book, "Conference: publishing the programme…")
+    try:
+        data = read_book(book)
+        kind = _detect(book, data)
+        if not kind.publishes:
+            _status(book, False)
+            _alert(book, f"A {kind.title} has no programme of talks to publish.")
+            return None
+        prog, zone, extra, warnings = kind.programme(data)
+    except InputError as err:
+        _status(book, False)
+        write_status(book, err.issues, "Nothing was published: fix the problems below, then click Publish again.")
+        _alert(book, f"{len(err.errors)} problem(s) in the workbook: see the Status sheet.", mode="critical")
+        return None
+    if folder is None:
+        try:
+            path = Path(book.fullname)
+        except Exception:  # noqa: BLE001 - an engine without a file behind the book
+            path = Path(str(book.name))
+        if not path.is_absolute() or not path.is_file():
+            _status(book, False)
+            _alert(book, "Save the workbook first: the programme is written into a folder next to it.",
+                   mode="critical")
+            return None
+        folder = path.with_name(path.stem + "_programme")
+    pub = outputs(prog, zone, extra)
+    try:
+        written = write_outputs(folder, pub.files)
+    except OutputError as err:
+        _status(book, False)
+        _alert(book, f"Nothing was published: {err}", mode="critical")
+        return None
+    _status(book, False)
+    n_cal = sum(1 for p in written if p.suffix == ".ics" or p.is_dir())
+    notes = [str(w) for w in warnings] + pub.warnings
+    _alert(book, f"Published {len(prog.talks)} talks to {folder}: index.html (open it in a browser) and the "
+                 f"calendars ({n_cal} file(s) or folders)." + ("\n" + "\n".join(notes) if notes else ""))
+    return written
+
+
+def clear_results(book: xw.Book | None = None) -> list[str] | None:
     """Clear results button: delete the kind's result sheets, keep everything else."""
     book = _book(book)
+    with errors_in_words(book, "Clear results"):
+        return _clear_results(book)
+    return None
+
+
+def _clear_results(book: xw.Book) -> list[str]:
     data = read_book(book)
     kind = detect_kind(data)
     result = set(kind.result_sheets if kind else ()) | {STATUS_SHEET}
@@ -624,32 +921,55 @@ def _unique_path(folder: Path, stem: str, suffix: str) -> Path:
 
 
 def new_workbook(kind: str = "csplib", example: bool = False, folder: str | Path | None = None,
-                 open_book: bool = True) -> Path:
-    """New workbook menu: write a blank or example workbook of ``kind`` and open it."""
-    k = kind_by_name(kind)
-    mod = importlib.import_module(k.module.rsplit(".", 1)[0] + ".template")
-    if folder is None:
-        docs = Path.home() / "Documents"
-        folder = docs if docs.is_dir() else Path.home()
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{TEMPLATE_STEMS.get(k.name, k.name)}_{'example' if example else 'blank'}"
-    path = _unique_path(folder, stem, ".xlsx")
-    with Outputs() as files:  # never a half-written file under that name (xl_confsched.writing)
-        (mod.example_workbook if example else mod.blank_workbook)(files.temp_path(path))
-        files.commit()
-    if open_book:
-        xw.Book(str(path))
-    return path
+                 open_book: bool = True) -> Path | None:
+    """New workbook menu: write a blank or example workbook of ``kind`` (never over an existing
+    file) and open it.  Works with no workbook open: the add-in calls it from a blank helper book."""
+    with errors_in_words(_caller_or_none() if open_book else None, "New workbook"):
+        k = kind_by_name(kind)
+        mod = importlib.import_module(k.module.rsplit(".", 1)[0] + ".template")
+        if folder is None:
+            docs = Path.home() / "Documents"
+            folder = docs if docs.is_dir() else Path.home()
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{TEMPLATE_STEMS.get(k.name, k.name)}_{'example' if example else 'blank'}"
+        path = _unique_path(folder, stem, ".xlsx")
+        with Outputs() as files:  # never a half-written file under that name (xl_confsched.writing)
+            (mod.example_workbook if example else mod.blank_workbook)(files.temp_path(path))
+            files.commit()
+        if open_book:
+            xw.Book(str(path))
+        return path
+    return None
+
+
+def _caller_or_none() -> xw.Book | None:
+    try:
+        return xw.Book.caller()
+    except Exception:  # noqa: BLE001 - not called from Excel
+        return None
+
+
+CELL_FUNCTIONS_HELP = (
+    "Cell functions, in any workbook while the add-in is loaded (Excel for Windows):\n"
+    "=CONFSCHED_SCORE(Assignments[#All]) - the objective of the schedule as it stands\n"
+    '=CONFSCHED_TERM("presenter conflicts (session)", Assignments[#All]) - one term\n'
+    "=CONFSCHED_CONFLICTS(Assignments[#All]) - every violation, one per row\n"
+    "Assignments is the table on the Schedule sheet (edit it by hand: the functions follow).\n"
+    "They need xlwings' Python connection, which exists only in Excel for Windows; everywhere else the "
+    "Live checks sheet gives the same numbers with plain Excel formulas.")
+
+
+def cell_functions(book: xw.Book | None = None) -> None:
+    """Cell functions button: where the functions are and what they need (they live in the add-in)."""
+    book = _book(book)
+    with errors_in_words(book, "Cell functions"):
+        text = CELL_FUNCTIONS_HELP
+        if not sys.platform.startswith("win"):
+            text = "These cell functions are not available here (they need Excel for Windows).\n\n" + text
+        _alert(book, text)
 
 
 def import_functions(book: xw.Book | None = None) -> None:
-    """Cell functions button (Windows): import the UDFs of ``xl_confsched.udfs`` with xlwings' own importer."""
-    book = _book(book)
-    if not sys.platform.startswith("win"):
-        _alert(book, "Cell functions (=CONFSCHED_SCORE…) need Excel on Windows: xlwings' cell functions "
-                     "are not available on macOS. The live violation formulas on the result sheets work everywhere.")
-        return
-    xw.import_udfs("xl_confsched.udfs", book.api)  # pragma: no cover - Windows + Excel only
-    _alert(book, "Imported =CONFSCHED_SCORE, =CONFSCHED_TERM and =CONFSCHED_CONFLICTS. "
-                 "Save the workbook as .xlsm to keep them.")  # pragma: no cover
+    """Old name of :func:`cell_functions` (the functions are built into the add-in now)."""
+    cell_functions(book)

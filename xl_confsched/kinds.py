@@ -98,7 +98,7 @@ KINDS: list[WorkbookKind] = [
         title="talk schedule from an interest survey",
         signature=("Talks", "Venues", "Timeslots", "Survey"),
         module="xl_confsched.talks.workflow",
-        result_sheets=("Talk Grid", "Programme", "Talk Table", "Talk Conflicts", "Attendee Misses", "Achievement", "Run", "Status"),
+        result_sheets=("Talk Grid", "Programme", "Talk Table", "Talk Conflicts", "Talk Pairs", "Attendee Misses", "Achievement", "Run", "Status"),
         models=("groups", "pairs", "direct"),
     ),
     WorkbookKind(

@@ -68,6 +68,7 @@ class Block:
     validations: list["Validation"] = field(default_factory=list)
     span: int = 0  # > 0: each row is one text, merged across this many columns and wrapped (notes, sentences)
     merge_rows: set[int] = field(default_factory=set)  # rows of the block whose first cell spans the block's width
+    cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> number format
 
 
 @dataclass
@@ -252,7 +253,8 @@ def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
                 if head or (i, j) in block.bold:
                     c.font = bold
                 if not head:
-                    fmt = block.number_formats.get(j) or default_number_format(c.value)
+                    fmt = block.cell_formats.get((i, j)) or block.number_formats.get(j) or \
+                        default_number_format(c.value)
                     if fmt:
                         c.number_format = fmt
                 if i > 0 and j in block.input_columns:
@@ -261,10 +263,8 @@ def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
                     c.fill = PatternFill("solid", fgColor=block.fills[(i, j)])
                 if block.borders:
                     c.border = box
-                wrapped = (row0 + i, col0 + j) in lay.wrapped
-                if wrapped or head or (block.align_top and not head):
-                    c.alignment = Alignment(wrap_text=wrapped or None, vertical="top" if (
-                        block.align_top or head) else None)
+                # every cell reads from the top of its row (rows grow for wrapped neighbours)
+                c.alignment = Alignment(wrap_text=(row0 + i, col0 + j) in lay.wrapped or None, vertical="top")
         if block.table_name and len(block.rows) >= 2:
             ref = f"{block.anchor}:{get_column_letter(col0 + len(block.rows[0]) - 1)}{row0 + len(block.rows) - 1}"
             t = XLTable(displayName=block.table_name, ref=ref)
@@ -296,8 +296,8 @@ def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
         _add_chart(ws, chart)
     if sheet.freeze:
         ws.freeze_panes = sheet.freeze
-    if sheet.print_setup:
-        _print_setup(ws, sheet.print_setup)
+    # every result sheet prints readable by default: landscape, as wide as the page
+    _print_setup(ws, sheet.print_setup or PrintSetup())
 
 
 def _print_setup(ws, ps: PrintSetup) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MIN_WIDTH = 6.0
 MAX_AUTO_WIDTH = 60.0
 LINE_HEIGHT = 15.0  # points per line of the default 11-pt font
+READABLE_LINE = 110.0  # a long sentence is merged over empty cells up to about this width, then wrapped
 PADDING = 2.0
 
 _HYPERLINK = re.compile(r'^=HYPERLINK\(".*?"\s*[,;]\s*"(.*)"\)$', re.S)
@@ -50,12 +51,16 @@ def display_text(v: Any, number_format: str | None = None) -> str:
         return ""
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M")
-    if isinstance(v, dt.date):
-        return v.isoformat() if not number_format or "d" in number_format.lower() else v.isoformat()
-    if isinstance(v, dt.time):
-        return v.strftime("%H:%M")
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        fmt = (number_format or default_number_format(v) or "").lower()
+        has_date = "y" in fmt or "d" in fmt
+        has_time = "h" in fmt
+        parts = []
+        if has_date and isinstance(v, (dt.datetime, dt.date)):
+            parts.append(v.strftime("%Y-%m-%d") if "yyyy" in fmt else v.strftime("%m/%d/%y"))
+        if has_time and isinstance(v, (dt.datetime, dt.time)):
+            parts.append(v.strftime("%H:%M:%S" if "ss" in fmt else "%H:%M"))
+        return " ".join(parts) or str(v)
     if isinstance(v, (int, float)):
         fmt = number_format or ""
         if "%" in fmt:
@@ -118,7 +123,7 @@ def block_origin(block: "Block") -> tuple[int, int]:
 def _cell_format(block: "Block", i: int, j: int, v: Any) -> str | None:
     if block.header and i == 0:
         return None
-    return block.number_formats.get(j) or default_number_format(v)
+    return getattr(block, "cell_formats", {}).get((i, j)) or block.number_formats.get(j) or default_number_format(v)
 
 
 def sheet_layout(sheet: "SheetReport") -> SheetLayout:
@@ -154,6 +159,40 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
         w = explicit.get(col, max(MIN_WIDTH, auto.get(col, MIN_WIDTH)))
         lay.widths[col] = round(max(w, must_fit.get(col, 0.0)), 1)
     # 2. wrapping and row heights
+    occupied = _occupied(sheet)
+
+    def free_right(r: int, col: int, limit: int = 20) -> list[int]:
+        """Columns right of ``col`` on row ``r`` that hold nothing (consecutive, at most ``limit``)."""
+        out = []
+        for c in range(col + 1, col + 1 + limit):
+            if (r, c) in occupied:
+                break
+            out.append(c)
+        return out
+
+    def run_on_or_merge(r: int, col: int, tw: float, own: float, bold: bool, size: float = 1.0) -> bool:
+        """A text wider than its cell with empty cells to its right: let it run on when it fits there, else
+        merge it over them (up to a readable line) and wrap. False when there is no free cell to the right."""
+        free = free_right(r, col)
+        if not free:
+            return False
+        widths = [lay.widths.get(c, 8.43) for c in free]
+        if tw <= own + sum(widths) - 1:
+            return True  # shown whole, running on into the empty cells (as Excel does)
+        total, last = own, col
+        for c, w in zip(free, widths):
+            if total >= min(tw, READABLE_LINE):
+                break
+            total += w
+            last = c
+        if last > col:
+            lay.merges.append(f"{get_column_letter(col)}{r}:{get_column_letter(last)}{r}")
+            occupied.update((r, c) for c in range(col + 1, last + 1))
+        lay.wrapped.add((r, col))
+        lines[r] = max(lines.get(r, 1), lines_needed(text_of[(r, col)], total / size, bold))
+        return True
+
+    text_of: dict[tuple[int, int], str] = {}
     lines: dict[int, int] = {}
     for block in sheet.blocks:
         r0, c0 = block_origin(block)
@@ -162,9 +201,10 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
             tr = max(1, r0 - 1)
             span = sum(lay.widths.get(c0 + j, 8.43) for j in range(max(1, width)))
             tw = text_width(block.title, True) * 12 / 11  # titles are 12 pt
-            if tw > span - 1 and width > 1:
-                lay.merges.append(f"{get_column_letter(c0)}{tr}:{get_column_letter(c0 + width - 1)}{tr}")
-            if tw > span - 1:
+            text_of[(tr, c0)] = block.title
+            if tw > span - 1 and not run_on_or_merge(tr, c0, tw, lay.widths.get(c0, 8.43), True, 12 / 11):
+                if width > 1:
+                    lay.merges.append(f"{get_column_letter(c0)}{tr}:{get_column_letter(c0 + width - 1)}{tr}")
                 lay.wrapped.add((tr, c0))
                 lines[tr] = max(lines.get(tr, 1), lines_needed(block.title, span * 11 / 12, True))
         span = getattr(block, "span", 0)
@@ -191,6 +231,10 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
                 col = c0 + j
                 w = lay.widths.get(col, 8.43)
                 wrap_all = j in getattr(block, "wrap", set()) and not head
+                if not wrap_all and not head and "\n" not in v and text_width(v) > w - 1:
+                    text_of[(r0 + i, col)] = v
+                    if run_on_or_merge(r0 + i, col, text_width(v), w, (i, j) in block.bold):
+                        continue
                 if wrap_all or text_width(v, head) > w - 1 or "\n" in v:
                     lay.wrapped.add((r0 + i, col))
                     n = lines_needed(v, w, head)
@@ -201,3 +245,42 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
         if n > 1:
             lay.heights[r] = max(lay.heights.get(r, 0.0), min(409.0, n * LINE_HEIGHT + 2))
     return lay
+
+
+def _occupied(sheet: "SheetReport") -> set[tuple[int, int]]:
+    """Every (row, col) that holds something: values, titles, merged sentences and bands."""
+    out: set[tuple[int, int]] = set()
+    for block in sheet.blocks:
+        r0, c0 = block_origin(block)
+        width = max((len(r) for r in block.rows), default=0)
+        if block.title:
+            out.add((max(1, r0 - 1), c0))
+        span = getattr(block, "span", 0)
+        for i, row in enumerate(block.rows):
+            if span:
+                out.update((r0 + i, c0 + j) for j in range(span))
+                continue
+            if i in getattr(block, "merge_rows", set()):
+                out.update((r0 + i, c0 + j) for j in range(width))
+                continue
+            for j, v in enumerate(row):
+                if v is not None and v != "":
+                    out.add((r0 + i, c0 + j))
+            if block.header and i == 0 or getattr(block, "borders", False):
+                out.update((r0 + i, c0 + j) for j in range(width))  # a table's own columns
+    return out
+
+
+def item_rows(info: dict[str, Any]) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
+    """("Item", "Value") rows of a Run-style sheet, with percentages written as text ("23.1%") turned into
+    numbers with a percent format, so no number is stored as text."""
+    rows: list[list[Any]] = [["Item", "Value"]]
+    formats: dict[tuple[int, int], str] = {}
+    for k, v in info.items():
+        if isinstance(v, str) and re.fullmatch(r"\s*[-+]?\d[\d,]*(\.\d+)?\s*%\s*", v):
+            num = v.strip()[:-1].replace(",", "")
+            decimals = len(num.split(".")[1]) if "." in num else 0
+            v = float(num) / 100
+            formats[(len(rows), 1)] = "0" + ("." + "0" * decimals if decimals else "") + "%"
+        rows.append([k, v])
+    return rows, formats

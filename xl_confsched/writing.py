@@ -50,7 +50,7 @@ from typing import Any, Iterable, Mapping
 
 __all__ = [
     "Formula", "inert_text", "needs_quote_prefix", "put_cell", "live_value", "Outputs", "OutputError",
-    "carry_cached_values", "check_output_path", "sweep_leftovers", "TEMP_MARK",
+    "carry_cached_values", "check_output_path", "sweep_leftovers", "TEMP_MARK", "open_elsewhere", "kept_name",
 ]
 
 TEMP_MARK = ".~xlcs-"  # every temporary / backup name starts with this
@@ -185,6 +185,29 @@ def _why(exc: OSError) -> str:
 def _describe_failure(target: Path, exc: BaseException) -> str:
     why = _why(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
     return f"could not write {target}: {why}. Nothing was changed: every previous file is as it was."
+
+
+def open_elsewhere(exc: BaseException, target: Path) -> bool:
+    """Windows refuses to replace a file that another program has open (Excel locks every workbook
+    it has open): a PermissionError with winerror 5 (access denied), 32 (sharing violation) or
+    33 (lock violation) while the target exists.  Other systems replace open files."""
+    return isinstance(exc, PermissionError) and getattr(exc, "winerror", None) in (5, 32, 33) and Path(target).exists()
+
+
+def kept_name(target: Path) -> Path:
+    """A free name beside ``target`` for a result that could not replace it: "name (new).ext", "name (new 2).ext"…"""
+    target = Path(target)
+    stem, suffix = target.stem, "".join(target.suffixes[-1:])
+    candidate, i = target.with_name(f"{stem} (new){suffix}"), 2
+    while candidate.exists():
+        candidate, i = target.with_name(f"{stem} (new {i}){suffix}"), i + 1
+    return candidate
+
+
+def _describe_open_elsewhere(target: Path, kept: list[Path]) -> str:
+    where = (" The new results were kept beside it as " + ", ".join(p.name for p in kept) + ".") if kept else ""
+    return (f"{target.name} is open in another program (Excel, perhaps), so it was not replaced; nothing was "
+            f"changed.{where} Close {target.name} and run again, or use the new file.")
 
 
 def check_output_path(path: str | Path, *, suffixes: Iterable[str] | None = None,
@@ -488,7 +511,13 @@ class Outputs:
                 self._place(it)
         except BaseException as exc:
             failed = next((it.target for it in items if not it.placed), items[-1].target if items else Path("."))
+            refused = isinstance(exc, OSError) and open_elsewhere(exc, failed)
+            kept = self._keep_placed() if refused else []  # copies of the new files already in place
             self._rollback()
+            if refused:
+                kept += self._keep_prepared()  # the new results are not lost
+                self.discard()
+                raise OutputError(_describe_open_elsewhere(failed, kept), failed) from exc
             self.discard()
             if isinstance(exc, OSError):
                 raise OutputError(_describe_failure(failed, exc), failed) from exc
@@ -523,6 +552,40 @@ class Outputs:
             os.replace(it.temp, it.target)
         it.temp = None
         it.placed = True
+
+    def _keep_placed(self) -> list[Path]:
+        """Copies, under "<name> (new).<ext>", of the files already put in place before the refusal
+        (the rollback then puts the previous ones back)."""
+        kept = []
+        for it in self._items:
+            if not it.placed:
+                continue
+            new = kept_name(it.target)
+            try:
+                if it.is_dir:
+                    shutil.copytree(it.target, new)
+                else:
+                    shutil.copy2(it.target, new)
+            except OSError:
+                continue
+            kept.append(new)
+        return kept
+
+    def _keep_prepared(self) -> list[Path]:
+        """After a refused replacement (the target is open elsewhere): give every prepared file a
+        visible name beside its target, "<name> (new).<ext>", instead of deleting it."""
+        kept = []
+        for it in self._items:
+            if it.placed or it.temp is None or not it.temp.exists():
+                continue
+            new = kept_name(it.target)
+            try:
+                os.replace(it.temp, new)
+            except OSError:
+                continue
+            it.temp = None
+            kept.append(new)
+        return kept
 
     def _rollback(self) -> None:
         for it in reversed(self._items):

@@ -116,6 +116,7 @@ def _grid_cost(problem: Problem, key: str):
                             + w["SR"] * p.session_room.get((s, r), 0))
 
 
+@functools.lru_cache(maxsize=None)
 def _peer_available() -> str | None:
     """Why the peer cannot run here (None: it can)."""
     if not (PEER / "run_cosplib.py").exists() or not (PEER / "cosplib" / "Solver").is_dir():

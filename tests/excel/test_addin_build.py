@@ -88,7 +88,7 @@ def test_vba_round_trips_from_sources(built):
 
     xlw = Path(xlwings.__file__).resolve().parent
     ours = {addin_build.module_name(p.read_text(), p.stem): p.read_text()
-            for p in sorted((REPO / "vba").glob("*.bas"))}
+            for p in sorted(addin_build.VBA_DIR.glob("*.bas"))}
     assert ours, "vba/ holds no .bas module"
     for path in built:
         modules = extract(path)
@@ -193,18 +193,30 @@ def test_new_workbook_menu_items_name_kinds_with_templates(built):
         inspect.signature(excel.new_workbook).bind(kind, example=variant == "example")
 
 
+def py_import(code: str) -> str:
+    m = re.search(r'^Private Const PY_IMPORT As String = "(.*)"$', code, re.M)
+    assert m, "PY_IMPORT is missing"
+    return m.group(1).replace('""', '"')
+
+
 def test_every_python_call_of_the_macros_exists(built):
     code = extract(built[0])["ConfSched"]
-    imports = re.findall(r'"import ([\w.]+) as (\w+); " & pyCall', code)
-    assert imports == [("xl_confsched.excel", "x")]
-    module = __import__(imports[0][0], fromlist=["_"])
-    calls = re.findall(r'ConfSched_RunPython "x\.(\w+)\(([^"]*)', code)
-    assert {c for c, _ in calls} >= {"solve", "check", "clear_results", "new_workbook", "import_functions"}
+    assert re.search(r'RunPython PY_IMPORT & "x and x\." & pyCall', code)
+    prelude = py_import(code)
+    assert '"' not in prelude  # the Windows command line carries the call inside double quotes
+    namespace: dict = {}
+    exec(compile(prelude, "<PY_IMPORT>", "exec"), namespace)  # imports the entry points as x
+    module = namespace["x"]
+    assert module is excel
+    calls = re.findall(r'ConfSched_RunPython[ (]"(\w+)\(([^"]*)', code)
+    assert {c for c, _ in calls} >= {"start_solve", "collect_job", "check", "clear_results", "new_workbook"}
     for name, args in calls:
         fn = getattr(module, name)
         assert callable(fn)
-        if args.endswith(")"):  # a complete call such as x.solve()
+        if args.endswith(")"):  # a complete call such as check()
             inspect.signature(fn).bind(*eval(f"({args[:-1]},)" if args[:-1] else "()"))
+        else:  # a call completed with a path: start_solve(' & ConfSched_PyStr(jobDir) & ')
+            inspect.signature(fn).bind("/some/job/folder")
     # RunPython itself comes from the xlwings module built into the same project
     assert re.search(r"^Public Function RunPython\(", extract(built[0])["xlwings"], re.M)
 
@@ -221,3 +233,140 @@ def test_project_stream_declares_each_module_kind(built):
     assert "Class=Dictionary" in project
     assert any(line.startswith("Document=ThisWorkbook/") for line in project)
     assert any(line.startswith("Reference=") or line.startswith("ID=") for line in project)
+
+
+# ----------------------------------------------------------------------------- generated parts
+
+def test_new_workbook_menu_has_every_kind_with_a_template(built):
+    tags = [el.attrib["tag"] for el in ribbon_of(built[0]).iter() if el.attrib.get("onAction") == "ConfSched_OnNew"]
+    kinds = [k.name for k in addin_build.kinds_with_templates()]
+    assert "assignment" in kinds or len(kinds) >= 4
+    assert tags == [f"{k}|{v}" for k in kinds for v in ("blank", "example")]
+
+
+def test_cell_functions_are_built_into_the_addin_and_call_xlwings(built):
+    import inspect as _inspect
+
+    from xl_confsched import udfs
+
+    for path in built:
+        code = extract(path)[addin_build.UDF_VBA_MODULE]
+        assert without_attributes(code) == without_attributes(addin_build.udf_wrappers(path.suffix == ".xlam"))
+        book = "ActiveWorkbook" if path.suffix == ".xlam" else "ThisWorkbook"
+        for py_name in addin_build.UDF_FUNCTIONS:
+            params = list(_inspect.signature(getattr(udfs, py_name)).parameters)
+            assert params[-1] == "caller"
+            m = re.search(rf'^Function {py_name.upper()}\(([^)]*)\)$', code, re.M)
+            assert m and len([a for a in m.group(1).split(",") if a.strip()]) == len(params) - 1
+            call = re.search(rf'XLPy\.CallUDF\("xl_confsched\.udfs", "{py_name}", Array\(([^)]*)\), (\w+), '
+                             r'Application\.Caller\)', code)
+            assert call and call.group(2) == book
+            assert call.group(1).split(", ")[-1] == "Nothing"  # xlwings puts the calling range there
+        assert "#If Mac Then" in code
+        # the functions call XLPy, which the xlwings module of the same project defines
+        assert re.search(r"^Function XLPy\(\)", extract(path)["xlwings"], re.M)
+
+
+def test_the_addin_declares_the_installed_xlwings_dll():
+    import xlwings
+
+    names = addin_build.xlwings_dll_names()
+    assert names == sorted({f"xlwings32-{xlwings.__version__}.dll", f"xlwings64-{xlwings.__version__}.dll"})
+
+
+def test_install_and_remove_with_a_folder(tmp_path):
+    from xl_confsched.cli import main
+
+    folder = tmp_path / "XLSTART"
+    assert main(["addin", "install", "--dir", str(folder)]) == 0
+    addin = folder / addin_build.ADDIN_NAME
+    assert addin.is_file() and "ConfSched" in extract(addin)
+    assert sorted(p.name for p in folder.iterdir()) == [addin_build.ADDIN_NAME]  # no temporary file left
+    assert main(["addin", "install", "--dir", str(folder)]) == 0  # again: replaced in place
+    assert main(["addin", "remove", "--dir", str(folder)]) == 0
+    assert not addin.exists()
+    assert main(["addin", "remove", "--dir", str(folder)]) == 0  # nothing to remove: said, not an error
+
+
+def test_configure_python_keeps_the_other_settings(tmp_path):
+    conf = tmp_path / ".xlwings" / "xlwings.conf"
+    conf.parent.mkdir()
+    conf.write_text('"INTERPRETER_WIN","C:\\\\old\\\\python.exe"\n"SHOW CONSOLE","True"\n')
+    addin_build.configure_python(conf, "INTERPRETER_WIN", r"C:\Python312\python.exe")
+    lines = conf.read_text().splitlines()
+    assert lines == ['"SHOW CONSOLE","True"', '"INTERPRETER_WIN","C:\\Python312\\python.exe"']
+    addin_build.configure_python(tmp_path / "new" / "xlwings.conf", "INTERPRETER_MAC", "/usr/bin/python3")
+    assert (tmp_path / "new" / "xlwings.conf").read_text() == '"INTERPRETER_MAC","/usr/bin/python3"\n'
+
+
+XLWINGS_GENERATOR = r"""
+import io, json, sys, types
+for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):  # Windows-only imports of xlwings.udfs
+    sys.modules[name] = types.ModuleType(name)
+sys.modules["win32com.client"].Dispatch = None
+sys.modules["pywintypes"].com_error = Exception
+sys.modules["pythoncom"].CoInitialize = lambda: None
+import xlwings.udfs as U
+from xl_confsched import udfs
+mod = types.ModuleType("xl_confsched.udfs")
+for fn in ("confsched_score", "confsched_term", "confsched_conflicts"):
+    setattr(mod, fn, U.xlfunc(getattr(udfs, fn)))
+out = {}
+for book in ("xl_confsched.xlam", "template.xlsm"):
+    f = io.StringIO()
+    U.generate_vba_wrapper("xl_confsched.udfs", mod, f, types.SimpleNamespace(Name=book))
+    out[book] = f.getvalue()
+print(json.dumps(out))
+"""
+
+
+def test_cell_function_wrappers_call_python_as_xlwings_own_import_would():
+    """xlwings' own generator (import_udfs) run on our module — its Windows-only imports stubbed —
+    calls each Python function with the same arguments, workbook and caller as our built wrappers."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", XLWINGS_GENERATOR], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    theirs = json.loads(done.stdout)
+    call = re.compile(r'(\w+) = XLPy\.CallUDF\("([\w.]+)", "(\w+)", (Array\([^)]*\)), (\w+), Application\.Caller\)')
+    sig = re.compile(r"^Function (\w+)\(([^)]*)\)", re.M)
+    for book, addin in (("xl_confsched.xlam", True), ("template.xlsm", False)):
+        ours = addin_build.udf_wrappers(addin)
+        their_calls = {m.group(3): m.groups()[1:] for m in call.finditer(theirs[book])}
+        our_calls = {m.group(3): m.groups()[1:] for m in call.finditer(ours)}
+        assert set(their_calls) == set(addin_build.UDF_FUNCTIONS) == set(our_calls)
+        for fn in addin_build.UDF_FUNCTIONS:
+            t_mod, t_fn, t_args, t_book = their_calls[fn]
+            o_mod, o_fn, o_args, o_book = our_calls[fn]
+            assert (o_mod, o_fn, o_book) == (t_mod, t_fn, t_book)
+            # same number and order of arguments (our VBA names avoid VBA keywords such as Name)
+            assert len(o_args.split(",")) == len(t_args.split(",")) and o_args.endswith("Nothing)") \
+                and t_args.endswith("Nothing)")
+        their_sigs = {n.lower(): a for n, a in sig.findall(theirs[book])}
+        our_sigs = {n.lower(): a for n, a in sig.findall(ours)}
+        assert {k: len(v.split(",")) for k, v in their_sigs.items()} == {k: len(v.split(",")) for k, v in our_sigs.items()}
+
+
+# Built-in Excel commands whose icons the ribbon borrows, each with where Excel itself shows it.
+# (A complete list of Excel's image names is not available offline; this list is checked by hand
+# against Excel's own ribbon and keeps icons of other Office programs — Outlook's AcceptInvitation
+# was one — out of the Conference tab.)
+EXCEL_IMAGES = {
+    "GoalSeek": "Data > What-If Analysis > Goal Seek",
+    "FileClose": "File > Close",
+    "TraceError": "Formulas > Error Checking > Trace Error",
+    "WebPagePreview": "Web Page Preview (File commands)",
+    "ClearAll": "Home > Clear > Clear All",
+    "FileNew": "File > New",
+    "ControlProperties": "Developer > Properties",
+    "FunctionWizard": "Formulas > Insert Function",
+    "Help": "Help",
+}
+
+
+def test_ribbon_icons_are_excel_commands(built):
+    used = {el.attrib["imageMso"] for el in ribbon_of(built[0]).iter() if "imageMso" in el.attrib}
+    assert used <= set(EXCEL_IMAGES), used - set(EXCEL_IMAGES)
+    assert "AcceptInvitation" not in used

@@ -242,3 +242,68 @@ def test_new_workbook_writes_a_readable_template(tmp_path, example):
     assert kind_by_name("csplib").name == "csplib"
     from xl_confsched.kinds import detect_kind
     assert detect_kind(data).name == "csplib"
+
+
+def test_publish_writes_the_page_and_calendars_of_the_live_book(remote_license, tmp_path):
+    """The Publish button: a solved conference workbook opened in the (remote) engine, published to a folder."""
+    from xl_confsched.cli import main
+    from xl_confsched.csplib.template import example_workbook
+
+    src = example_workbook(tmp_path / "conf.xlsx")
+    solved = tmp_path / "conf_solved.xlsx"
+    assert main(["solve", str(src), "-o", str(solved), "--time-limit", "4", "--quiet"]) == 0
+    book, before = open_remote(solved)
+    written = excel.publish(book, folder=tmp_path / "site")
+    assert written, replay(book, before).alerts
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    problem = read_problem(load_workbook_data(src))
+    assert all(s.title in page for s in problem.submissions if s.title and "'" not in s.title)
+    assert len(list((tmp_path / "site" / "rooms").glob("*.ics"))) == problem.R
+    out = replay(book, before)
+    assert "Published" in out.alerts[-1] and not out.added  # no sheet written
+
+
+def test_publish_of_a_workbook_without_a_schedule_says_so_on_status(remote_license, conference_example, tmp_path):
+    book, before = open_remote(conference_example)
+    assert excel.publish(book, folder=tmp_path / "site") is None
+    out = replay(book, before)
+    assert "Status" in out.added and "problem" in out.alerts[-1]
+    assert not (tmp_path / "site").exists()
+
+
+# ----------------------------------------------------------------------------- errors in words
+
+@pytest.mark.parametrize("entry", ["solve", "check", "start_solve"])
+def test_an_unexpected_error_is_one_sentence_and_the_details_go_to_the_log(remote_license, monkeypatch, tmp_path,
+                                                                          entry):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    kind = kind_by_name("budget")
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero in the budget model")
+
+    monkeypatch.setattr(type(kind), "solve", broken)
+    monkeypatch.setattr(type(kind), "check", broken)
+    if entry == "start_solve":  # the book is read first: break the reading instead
+        monkeypatch.setattr(excel, "_prepare", broken)
+    book, before = open_remote(BUDGET_EXAMPLE)
+    args = (str(tmp_path / "job"), book) if entry == "start_solve" else (book,)
+    assert getattr(excel, entry)(*args) is None  # no exception reaches xlwings (no traceback box)
+    out = replay(book, before)
+    msg = out.alerts[-1]
+    action = "Check" if entry == "check" else "Solve"
+    assert msg.startswith(f"{action} stopped because of an unexpected error: division by zero in the budget model.")
+    assert "Traceback" not in msg and "File \"" not in msg
+    log = tmp_path / "state" / "xl_confsched" / "errors.log"
+    assert str(log) in msg
+    text = log.read_text()
+    assert "Traceback" in text and "ZeroDivisionError" in text
+    assert not out.added and not out.deleted  # nothing written into the book
+
+
+def test_new_workbook_without_excel_is_said_in_words(tmp_path, monkeypatch, capsys):
+    """Outside Excel (no calling book) a failure is printed as one sentence instead of raised."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert excel.new_workbook("no-such-kind", folder=tmp_path, open_book=False) is None
+    err = capsys.readouterr().err
+    assert err.startswith("New workbook stopped because of an unexpected error")

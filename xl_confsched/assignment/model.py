@@ -235,13 +235,15 @@ class AssignmentModel:
         """A start for CBC with every variable set: the start variables from ``schedule``, the
         amounts, slacks and logic variables from a solve with the start variables fixed (every
         rule soft there).  The rules' hard/soft state and the objective are restored."""
-        from .solve import run_cbc
+        from ..solvers import highs_available
+        from .solve import run_solver
 
         hard = dict(self.hard)
         bounds = {v.name: (v.lowBound, v.upBound) for v in self.builder.x.values()}
         self.enforce({r: False for r in self.amounts})
         self.fix(schedule)
-        run = run_cbc(self.prob, seconds, kill_after=2.0)
+        # HiGHS runs in-process (no model file to write): the quicker way to fill in the other variables
+        run = run_solver(self.prob, seconds, solver="highs" if highs_available() else "cbc", kill_after=2.0)
         for v in self.builder.x.values():
             v.lowBound, v.upBound = bounds[v.name]
         self.enforce(hard)

@@ -20,7 +20,7 @@ from .conflicts import Conflict, apart_clique_conflict, find_conflict
 from .evaluate import evaluate
 from .model import PLACEMENT, AssignmentModel, build
 from .problem import AssignmentProblem
-from .solve import run_cbc
+from .solve import run_solver
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Outcome:
 
 def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
              progress: Callable[[str], None] | None = None, verbose: bool = False,
-             label: Callable[[int], str] = str, threads: int | None = None) -> Outcome:
+             label: Callable[[int], str] = str, threads: int | None = None, solver: str = "cbc") -> Outcome:
     t0 = time.perf_counter()
     pl = plan(time_limit)
     end = t0 + pl.solve_seconds
@@ -70,12 +70,12 @@ def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
     hard_all = [r for r, h in m.hard.items() if h]
     out = Outcome(schedule=None, status="no solution", bound=None, model=m)
 
-    overhead = 1.5 * m.build_seconds  # writing the model file and reading the solution, per CBC run
+    overhead = 2.0 * m.build_seconds  # writing the model file and reading the solution, per CBC run
 
     def solve(seconds: float, what: str, warm: bool = False):
         seconds = max(1.0, seconds - overhead)
-        run = run_cbc(m.prob, seconds, seed=seed, progress=progress, verbose=verbose, threads=threads,
-                      warm_start=warm)
+        run = run_solver(m.prob, seconds, solver=solver, seed=seed, progress=progress, verbose=verbose,
+                         threads=threads, warm_start=warm, kill_after=5.0)
         out.solver_runs.append(f"{what}: {run.result or 'no result'} in {run.seconds:.1f} s")
         return run
 
@@ -120,7 +120,8 @@ def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
         run = solve(end - time.perf_counter(), f"with {len(softened)} hard rules softened")
     if not run.has_solution and not run.infeasible and start_ok:
         # CBC found nothing in time, but the greedy start keeps every hard rule: it is the result
-        out.schedule, out.status, out.bound = start, "feasible (greedy start; the MIP found nothing better)", None
+        # the solver's bound (its root relaxation, when it got that far) still bounds every schedule
+        out.schedule, out.status, out.bound = start, "feasible (greedy start; the MIP found nothing better)", run.bound
         out.softened = softened
         out.seconds = time.perf_counter() - t0
         out.solver_runs.append("result: the greedy start (it keeps every hard rule)")
@@ -138,7 +139,7 @@ def optimise(problem: AssignmentProblem, time_limit: float, seed: int = 0,
             out.solver_runs.append("result: the greedy start (the relaxed MIP found nothing in time)")
             return out
     left = end - time.perf_counter()
-    if run.has_solution and not run.proven_optimal and left > max(5.0, 0.15 * pl.time_limit):
+    if run.has_solution and not run.proven_optimal and left > max(10.0, 0.25 * pl.time_limit) + overhead:
         # the first run kept time back for a relaxed run it did not need: go on from its schedule
         best_obj, best_bound = run.objective, run.bound
         for v in m.prob.variables():

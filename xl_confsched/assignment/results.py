@@ -119,8 +119,11 @@ def achievement_sheet(ev: Evaluation, bound: float | None, note: str) -> SheetRe
 
 
 def run_sheet(info: dict[str, Any]) -> SheetReport:
-    rows = [["Item", "Value"]] + [[k, v] for k, v in info.items()]
-    return SheetReport(RUN, [Block("A2", rows, title="How this result was obtained", column_widths={0: 34, 1: 110})])
+    from ..sheet_layout import item_rows
+
+    rows, formats = item_rows(info)  # percentages as numbers (result-sheet formatting, issue 16)
+    return SheetReport(RUN, [Block("A2", rows, title="How this result was obtained", column_widths={0: 34, 1: 110},
+                                   cell_formats=formats, wrap={1})])
 
 
 def violation_issues(ev: Evaluation) -> list[InputIssue]:

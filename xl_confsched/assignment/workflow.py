@@ -46,9 +46,10 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     p = problem
     issues = list(log.warnings)
     out = optimise(p, settings.time_limit, seed=settings.seed, progress=settings.progress,
-                   verbose=settings.verbose, label=lambda r: rule_label(p, r), threads=settings.threads)
+                   verbose=settings.verbose, label=lambda r: rule_label(p, r), threads=settings.threads,
+                   solver=settings.solver or "cbc")
     m = out.model
-    run: dict[str, Any] = {"Kind": KIND_TITLE, "Solver": "CBC (bundled with PuLP)", "Time limit (s)": settings.time_limit,
+    run: dict[str, Any] = {"Kind": KIND_TITLE, "Solver": (settings.solver or "cbc").upper(), "Time limit (s)": settings.time_limit,
                            "Seed": settings.seed, "Items / places / slots": f"{p.I} / {p.P} / {p.S}",
                            "Rules": f"{len(p.rules)} ({sum(r.hard for r in p.rules)} hard)",
                            "Each item placed": p.placement,

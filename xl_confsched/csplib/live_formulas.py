@@ -25,7 +25,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter as L
 
-from ..report import Block, Formula, SheetReport
+from ..report import Block, Formula, PrintSetup, SheetReport
 from .evaluate import Evaluation
 from .problem import Problem
 from .results import ASSIGNMENT_COLUMNS, SCHEDULE, assignment_table_column
@@ -353,7 +353,9 @@ def live_checks_sheet(problem: Problem, ev: Evaluation | None = None) -> SheetRe
         Block(anchor=f"A{lay.data_row}", rows=data_rows, header=False,
               title="Data copied from the input sheets at the last Solve/Check (click Check after editing the inputs)"),
     ]
-    return SheetReport(name=LIVE, blocks=blocks, freeze=f"A{lay.terms_row + 1}")
+    # the data matrices at the bottom are wide: print at natural size, not shrunk to one page width
+    return SheetReport(name=LIVE, blocks=blocks, freeze=f"A{lay.terms_row + 1}",
+                       print_setup=PrintSetup(landscape=True, fit_width=False))
 
 
 def _data_rows(p: Problem, lay: _Layout) -> list[list[Any]]:

@@ -225,7 +225,8 @@ def violations_sheet(problem: Problem, ev: Evaluation) -> SheetReport:
 
 
 def achievement_sheet(problem: Problem, ev: Evaluation, bounds: dict[str, float] | None = None,
-                      methods: dict[str, str] | None = None) -> SheetReport:
+                      methods: dict[str, str] | None = None, solver_bound: float | None = None,
+                      solver_scope: str = "") -> SheetReport:
     bounds = bounds or {}
     methods = methods or {}
     total = ev.total
@@ -250,6 +251,10 @@ def achievement_sheet(problem: Problem, ev: Evaluation, bounds: dict[str, float]
     rows.append(["Total", "", len(ev.violations), _n(total), 1 if total else 0,
                  _n(sum(v for k, v in bounds.items() if ev.term(k).active)) if bounds else None,
                  "sum of the terms' bounds (each term alone)" if bounds else "", ""])
+    if solver_bound is not None:
+        rows.append(["Whole objective: the solver's bound", "", "", _n(total), "", _n(solver_bound),
+                     f"proven by the solver for the whole objective{solver_scope}; stronger than the sum above, "
+                     f"which holds for every schedule", ""])
     block = Block(anchor="A2", rows=rows, title=f"How well each objective term was met (objective {_n(total)})",
                   number_formats={4: "0.0%"}, column_widths={0: 36, 1: 8, 2: 10, 3: 16, 4: 13, 5: 17, 6: 44, 7: 22},
                   conditional=[(f"H3:H{len(rows) + 1}", 'LEFT($H3,8)="violated"', "F8CBAD"),
@@ -257,11 +262,26 @@ def achievement_sheet(problem: Problem, ev: Evaluation, bounds: dict[str, float]
     return SheetReport(name=ACHIEVEMENT, blocks=[block])
 
 
-def run_sheet(items: list[tuple[str, Any]], notes: list[str] | None = None) -> SheetReport:
+def run_sheet(items: list[tuple[str, Any]], notes: list[str] | None = None,
+              summary: list[str] | None = None) -> SheetReport:
+    """The Run sheet: what the run found in plain sentences first, then the solver detail, then notes."""
+    blocks: list[Block] = []
+    row = 2
+    if summary:
+        blocks.append(Block(anchor=f"A{row}", rows=[[line] for line in summary], header=False, span=2,
+                            title="What this run found", column_widths={0: 30, 1: 70}))
+        row += len(summary) + 2
     rows: list[list[Any]] = [["Item", "Value"]] + [[k, v] for k, v in items]
-    blocks = [Block(anchor="A1", rows=rows, column_widths={0: 28, 1: 60})]
+    fmts: dict[tuple[int, int], str] = {}
+    blocks.append(Block(anchor=f"A{row}", rows=rows, title="Solver detail", column_widths={0: 30, 1: 70},
+                        number_formats={}))
+    for i, (k, v) in enumerate(items, start=1):
+        if k.startswith("Gap") and isinstance(v, float):
+            fmts[(i, 1)] = "0.00%"
+    blocks[-1].cell_formats = fmts
+    row += len(rows) + 2
     if notes:
-        blocks.append(Block(anchor=f"A{len(rows) + 3}", rows=[["Notes"]] + [[n] for n in notes]))
+        blocks.append(Block(anchor=f"A{row}", rows=[[n] for n in notes], header=False, span=2, title="Notes"))
     return SheetReport(name=RUN, blocks=blocks)
 
 

@@ -16,6 +16,7 @@ from ..tables import WorkbookData, load_workbook_data
 from .evaluate import Evaluation, evaluate
 from .live_formulas import live_checks_sheet
 from .model import DEFAULT_HARD_RULES
+from ..plain_words import quality
 from ..publish.sheet import programme_sheet
 from .problem import Problem
 from .programme import conference_programme
@@ -162,32 +163,48 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     if bounds is None:
         bounds, methods = term_bounds(problem)
     gap = getattr(result, "gap", None)
+    best_bound = getattr(result, "best_bound", None)
+    hard = (settings.extra or {}).get("hard_rules", DEFAULT_HARD_RULES) if (settings.model or "full") == "full" \
+        else "the paper's model"
+    scope = {"all": " among the schedules that keep the hard rules (one room per track, no presenter in two "
+                    "places) and the model's limits (see Notes)",
+             "presenters": " among the schedules that keep no presenter in two places and the model's limits "
+                           "(see Notes)",
+             "none": " within the model's limits (see Notes)"}.get(str(hard), " within the paper's model")
+    summary_lines = [quality(ev.total, best_bound if result.status != "relaxed" else None, result.status)]
+    if best_bound is not None and result.status != "relaxed" and ev.total > best_bound + 1e-9:
+        summary_lines.append(f"The bound {_n(best_bound)} holds{scope}. The Achievement sheet's bound "
+                             f"({_n(sum(v for k, v in bounds.items() if ev.term(k).active)) if bounds else '–'}) "
+                             f"is weaker but holds for every schedule: each term on its own.")
+    summary_lines.append(f"All submissions scheduled: {'yes' if ev.all_scheduled else 'no'}; "
+                         f"{len(ev.violations)} violation(s), listed on the Violations sheet.")
     items = [
+        ("Status", result.status),
+        ("Objective (evaluator)", _n(ev.total)),
+        ("Lower bound (solver)", _n(best_bound)),
+        ("Gap (objective − bound) / objective", gap if isinstance(gap, (int, float)) else None),
         ("Solver", f"{getattr(result, 'solver', settings.solver)} {getattr(result, 'solver_version', '')}".strip()),
         ("Solver's own status", getattr(result, "solver_status", "")),
         ("Model", settings.model or "full"),
-        ("Hard rules", (settings.extra or {}).get("hard_rules", DEFAULT_HARD_RULES)
-         if (settings.model or "full") == "full" else "the paper's model"),
-        ("Status", result.status),
-        ("Objective (evaluator)", _n(ev.total)),
+        ("Hard rules", hard),
         ("Model objective", _n(getattr(result, "objective", None))),
-        ("Best bound", _n(getattr(result, "best_bound", None))),
-        ("Gap", f"{gap:.2%}" if isinstance(gap, (int, float)) else gap),
         ("Variables", getattr(result, "n_variables", None)),
         ("Constraints", getattr(result, "n_constraints", None)),
         ("Build seconds", round(getattr(result, "build_seconds", 0.0), 2)),
         ("Solve seconds", round(getattr(result, "solve_seconds", 0.0), 2)),
         ("Total seconds", round(time.perf_counter() - t0, 2)),
-        ("Time limit", settings.time_limit),
+        ("Time limit (seconds)", settings.time_limit),
         ("Seed", settings.seed),
         ("Locked submissions", len(locked)),
-        ("All submissions scheduled", "yes" if ev.all_scheduled else "no"),
         ("Versions", versions()),
     ]
     notes = list(getattr(result, "capacity_messages", []) or []) + list(getattr(result, "relaxation_notes", []) or [])
     run_notes = notes + [n for n in getattr(result, "notes", []) or [] if n not in notes]
     sheets = derived_views(problem, sched, ev, locked) + [
-        violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods), run_sheet(items, run_notes)]
+        violations_sheet(problem, ev),
+        achievement_sheet(problem, ev, bounds, methods, solver_bound=best_bound if result.status != "relaxed" else None,
+                          solver_scope=scope),
+        run_sheet(items, run_notes, summary_lines)]
     if warnings:
         sheets.append(status_sheet(warnings, "Warnings about the input"))
     gap_text = f", gap {gap:.1%}" if isinstance(gap, (int, float)) and gap > 1e-9 else ""

@@ -100,6 +100,10 @@ def _solve(problem: Problem, warnings: list[InputIssue], settings: SolveSettings
                         bounds={"missed_lb": p1.lower_bound, "p1_optimal": p1.optimal, "p2_optimal": p2.optimal})
 
 
+def _share(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
 def _pct(a: int, b: int) -> str:
     return f"{100.0 * a / b:.1f}%" if b else "–"
 
@@ -312,11 +316,11 @@ def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status
     att_best = problem.upper_bound - (int(-(-lb // 1)) if lb is not None else 0)
     ach = [["Priority", "Term", "Achieved", "Best possible / bound", "Share", "Note"],
            [1, "Attendance (wanted talks that can be attended)", ev.attendance, problem.upper_bound,
-            _pct(ev.attendance, problem.upper_bound), "bound = Σ ticks (nothing wanted in parallel)"],
+            _share(ev.attendance, problem.upper_bound), "bound = Σ ticks (nothing wanted in parallel)"],
            [1, "Missed attendance", ev.missed, 0, "", "wanted talks in parallel with another wanted talk"]]
     if lb is not None:
         ach.append([1, "Attendance: best possible with this grid", ev.attendance, att_best,
-                    _pct(ev.attendance, att_best), "proven optimal" if bounds.get("p1_optimal")
+                    _share(ev.attendance, att_best), "proven optimal" if bounds.get("p1_optimal")
                     else f"LP bound; missed ≥ {lb:.2f}"])
     ach += [[2, "Session hops", ev.hops, "", "", "minimal for phase 1's parallel groups" if bounds.get("p2_optimal")
              else "fewest room switches for the most wanted talks, per participant and block"],
@@ -331,7 +335,7 @@ def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status
             hist[h] = hist.get(h, 0) + 1
     hrows = [["Hops", "Participants"]] + [[h, c] for h, c in sorted(hist.items())]
     sheets.append(SheetReport("Achievement", [
-        Block("A2", ach, title=summary, column_widths={1: 46, 3: 20, 5: 50}),
+        Block("A2", ach, title=summary, column_widths={1: 46, 3: 20, 5: 50}, number_formats={4: "0.0%"}),
         Block(f"A{len(ach) + 5}", hrows, title="Participants by number of session hops"),
     ]))
     if run_rows:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -49,22 +50,27 @@ class BoundResult:
     seconds: float
     schedule: Schedule | None = None  # best schedule of the integer solve over the blocks (may be None)
     notes: list[str] = field(default_factory=list)
+    proves_target: bool = False  # stopped because the bound reached the target cost
+
+
+class PricingTimeout(Exception):
+    """A pricing round ran past the column generation's time limit (its bound is not used)."""
 
 
 class BlockModel:
+    deadline = math.inf  # pricing rounds stop at this time.time() (set by solve)
+    cancelled = False  # set from another thread (Excel's Cancel): a pricing round under way stops
+
     def __init__(self, p: TalkProblem, hard_pairs_mode: str = "soft"):
         self.p = p
-        w = p.weights
         T, V = p.T, p.V
         self.T, self.V = T, V
-        hard = set(p.hard_pairs)
         W = np.zeros((T + 1, T + 1))
-        for (i, j), x in p.interest.items():
-            if (i, j) in hard:
-                c = BIG if hard_pairs_mode == "hard" else w.conflict_weight * w.hard_factor * x
-            else:
-                c = w.conflict_weight * x
+        for (i, j), c in p.pair_costs(hard_apart=hard_pairs_mode == "hard").items():
             W[i, j] = W[j, i] = c
+        if hard_pairs_mode == "hard":
+            for i, j in p.hard_pairs:
+                W[i, j] = W[j, i] = BIG
         for i, j in p.speaker_pairs:
             W[i, j] = W[j, i] = BIG
         for i in range(T):
@@ -73,7 +79,7 @@ class BlockModel:
         cap = np.full((T + 1, V), BIG)
         for i in range(T):
             for v in p.venues_for(i):
-                cap[i, v] = w.capacity_weight * p.seats_short(i, v)
+                cap[i, v] = p.venue_cost(i, v)
         cap[T, :] = 0.0
         self.cap = cap
         self.d = [t.slots for t in p.talks]
@@ -191,6 +197,8 @@ class BlockModel:
             skeys = list(states)
             chs, frees = [], []
             for si, key in enumerate(skeys):
+                if si % 64 == 63 and (self.cancelled or time.time() > self.deadline):
+                    raise PricingTimeout
                 f = states[key][0]
                 C, used, umask = decode(key)
                 c_talks = [c for c, _ in C]
@@ -279,7 +287,9 @@ class BlockModel:
         history = []
         for L in range(1, self.max_len + 1):
             nxt: dict = {}
-            for key, (f, _) in states.items():
+            for n_key, (key, (f, _)) in enumerate(states.items()):
+                if n_key % 64 == 63 and (self.cancelled or time.time() > self.deadline):
+                    raise PricingTimeout
                 C, used = key
                 c_talks = [c for c, _, _ in C]
                 free = [v for v in range(V) if v not in {vv for _, vv, _ in C}]
@@ -342,10 +352,21 @@ class BlockModel:
 
     # ---------------------------------------------------------------- column generation
     def solve(self, time_limit: float = 30.0, start: list[Schedule] = (), max_crit: int = 3, smooth: float = 0.5, relaxed_columns: bool = True,
-              integer_seconds: float = 5.0, verbose: bool = False) -> BoundResult:
+              integer_seconds: float = 5.0, verbose: bool = False, target: float | None = None,
+              score: Callable[[Schedule], float | None] | None = None,
+              stop: Callable[[], bool] | None = None) -> BoundResult:
+        """Column generation for ``time_limit`` seconds (or to convergence), then an integer solve.
+
+        ``target``: the cost of a known schedule; the generation stops as soon as the bound
+        reaches it (that schedule is then proven optimal, and the integer solve is skipped).
+        ``score``: the true cost of a schedule (None if it breaks a rule the blocks do not
+        see, e.g. 'Not at'); with it, whenever the master LP comes down to the bound, an
+        integer solve over the blocks so far tries for a schedule at the bound at once.
+        ``stop()``: checked between pricing rounds (Excel's Cancel); the bound so far stands."""
         import highspy
 
         t0 = time.time()
+        self.deadline = t0 + time_limit
         G = len(self.seg_len)
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
@@ -362,11 +383,11 @@ class BlockModel:
             if sched:
                 art = min(art, 10 * max(1.0, sum(self.block_cost(b) for _, b in self.split(sched))))
 
-        for i in range(self.T):  # artificial columns keep the LP feasible
-            # a real one-talk block at a prohibitive cost: dominated, so the LP is not weakened
-            g0 = max(range(G), key=lambda g: self.seg_len[g])
-            h.addCol(art, 0.0, inf, 2, np.array([i, self.T + g0], dtype=np.int32),
-                     np.array([1.0, float(self.d[i])]))
+        for i in range(self.T):  # artificial columns keep the LP feasible whatever the blocks so far
+            # a prohibitive slack per talk, outside the segments' capacity: the master LP value is
+            # a bound only when none of them is used (checked at convergence); the Lagrangian
+            # bound is valid for any duals, so it does not depend on them
+            h.addCol(art, 0.0, inf, 1, np.array([i], dtype=np.int32), np.array([1.0]))
             cols.append((-1, ()))
 
         def add(g: int, b: Block) -> bool:
@@ -399,12 +420,22 @@ class BlockModel:
         it = 0
         converged = False
         notes: list[str] = []
+        proven = False
+        tried_at = None
+        found_sched = None
         integral = all(float(x).is_integer() for x in self.W[:self.T, :self.T].ravel() if x < BIG / 2) and \
             all(float(x).is_integer() for x in self.cap[:self.T].ravel() if x < BIG / 2)
         while time.time() - t0 < time_limit:
+            if stop is not None and stop():
+                notes.append("stopped: cancelled")
+                break
             it += 1
             h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                notes.append(f"stopped: the master LP ended with status {h.modelStatusToString(h.getModelStatus())}")
+                break
             lp = h.getInfo().objective_function_value
+            art_used = any(x > 1e-9 for x in list(h.getSolution().col_value)[:self.T])
             duals = np.array(h.getSolution().row_dual)
             pi_lp, mu_lp = duals[:self.T], np.minimum(duals[self.T:], 0.0)
             if best_duals is not None and smooth > 0 and not mispriced:
@@ -412,8 +443,13 @@ class BlockModel:
                 mu = smooth * best_duals[1] + (1 - smooth) * mu_lp
             else:
                 pi, mu = pi_lp, mu_lp
+            timed_out = False
             while True:
-                best, cands = self.price(pi, frozenset(crit))
+                try:
+                    best, cands = self.price(pi, frozenset(crit))
+                except PricingTimeout:
+                    timed_out = True
+                    break
                 # the block with least reduced cost per timeslot, per segment (drives the bound)
                 worst_rep = set()
                 ratio = []
@@ -432,9 +468,27 @@ class BlockModel:
                     crit |= set(sorted(worst_rep)[: max_crit - len(crit)])
                     continue
                 break
+            if timed_out:
+                notes.append("stopped: a pricing round reached the time limit")
+                break
             lag = float(pi.sum() + sum(mu[g] * self.seg_len[g] + self.seg_len[g] * ratio[g] for g in range(G)))
             if bound is None or lag > bound:
                 bound, best_duals = lag, (pi.copy(), mu.copy())
+            b_now = max(0.0, math.ceil(bound - 1e-6) if integral else bound)  # costs are never negative
+            lp_now = math.ceil(lp - 1e-6) if integral else lp
+            if score is not None and integer_seconds > 0 and not art_used and lp_now <= b_now + 1e-9 \
+                    and lp_now != tried_at \
+                    and (target is None or lp_now < target - 1e-9):
+                tried_at = lp_now  # the LP says a schedule at the bound may exist among these blocks
+                found = self._integer(h, cols, min(integer_seconds, 3.0))
+                self._relax(h)
+                c = score(found) if found is not None else None
+                if c is not None and (target is None or c < target - 1e-9):
+                    target, found_sched = c, found
+            if target is not None and b_now >= target - 1e-9:
+                proven = True
+                notes.append("stopped: the bound reached the cost of a known schedule, which is therefore optimal")
+                break
             added = 0
             for L, lst in cands.items():
                 for c, blk in lst:
@@ -452,16 +506,35 @@ class BlockModel:
                 continue
             mispriced = False
             if added == 0:
-                if min(ratio) >= -1e-7:
+                if min(ratio) >= -1e-7 and not art_used:
                     converged = True
                     bound = max(bound, lp)
+                elif min(ratio) >= -1e-7:
+                    notes.append("stopped: no negative block, but the master LP still uses its slack columns "
+                                 "(the Lagrangian bound stands)")
                 else:
                     notes.append("stopped: negative blocks found only with repeated talks")
                 break
         if integral and bound is not None:
             bound = math.ceil(bound - 1e-6)
-        sched = self._integer(h, cols, integer_seconds) if integer_seconds > 0 else None
-        return BoundResult(bound, lp, converged, it, len(cols), time.time() - t0, sched, notes)
+        if bound is not None:
+            bound = max(0.0, bound)  # a cost: never below 0
+        sched = self._integer(h, cols, integer_seconds) if integer_seconds > 0 and not proven else None
+        if found_sched is not None:
+            c_end = score(sched) if sched is not None else None
+            if c_end is None or c_end >= target - 1e-9:
+                sched = found_sched
+        return BoundResult(bound, lp, converged, it, len(cols), time.time() - t0, sched, notes, proven)
+
+    def _relax(self, h) -> None:
+        """Undo :meth:`_integer`: every column continuous and free again (the column generation goes on)."""
+        import highspy
+
+        inf = highspy.kHighsInf
+        for j in range(h.getNumCol()):
+            h.changeColIntegrality(j, highspy.HighsVarType.kContinuous)
+            h.changeColBounds(j, 0.0, inf)
+        h.setOptionValue("time_limit", inf)
 
     def _integer(self, h, cols, seconds) -> Schedule | None:
         """Integer solve over the generated blocks; blocks placed in order in their segment."""

@@ -63,6 +63,9 @@ WEIGHT_ROWS = [
     ["Hard pair factor", 10, "if the hard pairs cannot all be kept apart: their interest counts this many times"],
     ["Speaker factor", 5, "a speaker's pick opposite their own talk counts this × the pick weight"],
     ["Slot minutes", None, "length of a timeslot (empty: from the times, e.g. 30)"],
+    ["Objective", "conflicts and seats", "conflicts and seats (default): interest of talks in parallel + seats "
+                                         "short; article: the article's count of talk-slots in a room big enough "
+                                         "for the talk's audience (maximised), pairs above the threshold apart"],
 ]
 
 
@@ -70,7 +73,7 @@ def generate(seed: int = 2024, n_talks: int = 32, n_venues: int = 3, n_slots: in
              n_attendees: int = 120, n_picks: int = 5, long_fraction: float = 1 / 3,
              two_talk_speakers: int = 3, start: str = "09:00", slot_minutes: int = 30,
              breaks_after: tuple[int, ...] = (), days: int = 1, threshold: float | None = 10,
-             capacities: list[int] | None = None) -> dict[str, list[list[Any]]]:
+             capacities: list[int] | None = None, objective: str = "conflicts and seats") -> dict[str, list[list[Any]]]:
     """Rows (header first) of every sheet of a talk-survey workbook."""
     rng = random.Random(seed)
     pool = [(topic, title) for topic, titles in TOPICS.items() for title in titles]
@@ -136,6 +139,8 @@ def generate(seed: int = 2024, n_talks: int = 32, n_venues: int = 3, n_slots: in
     for r in weights:
         if r[0] == "Conflict threshold":
             r[1] = threshold
+        if r[0] == "Objective":
+            r[1] = objective
     return {
         "Talks": [["Title", "Speaker", "Duration (minutes)", "Track", "Venue", "Not at"]] + talks,
         "Venues": [["Name", "Capacity"]] + venues,

@@ -12,8 +12,11 @@ a schedule is the objective of :func:`rules.evaluate` plus those penalties.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import queue as queue_module
 import random
 import time
+from typing import Callable
 
 from .problem import TalkProblem
 from .rules import Schedule
@@ -24,19 +27,16 @@ PENALTY = 1e6
 class _State:
     def __init__(self, p: TalkProblem, hard: bool):
         self.p = p
-        w = p.weights
         T = p.T
         self.W = [[0.0] * T for _ in range(T)]
-        hard_set = set(p.hard_pairs)
-        for (i, j), x in p.interest.items():
-            if (i, j) in hard_set:
-                c = PENALTY if hard else w.conflict_weight * w.hard_factor * x
-            else:
-                c = w.conflict_weight * x
+        for (i, j), c in p.pair_costs(hard_apart=hard).items():
             self.W[i][j] = self.W[j][i] = c
+        if hard:
+            for i, j in p.hard_pairs:
+                self.W[i][j] = self.W[j][i] = PENALTY
         for i, j in p.speaker_pairs:
             self.W[i][j] = self.W[j][i] = self.W[i][j] + PENALTY
-        self.cap = [[w.capacity_weight * p.seats_short(i, v) for v in range(p.V)] for i in range(T)]
+        self.cap = [[p.venue_cost(i, v) for v in range(p.V)] for i in range(T)]
         self.d = [t.slots for t in p.talks]
         self.allowed = [set((v, s) for v in p.venues_for(i) for s in p.starts[i]) for i in range(T)]
 
@@ -90,8 +90,12 @@ def _initial(st: _State, rng: random.Random) -> dict[int, tuple[int, int]] | Non
 
 
 def local_search(p: TalkProblem, seconds: float = 3.0, seed: int = 0, hard: bool = False,
-                 start: Schedule | None = None) -> tuple[Schedule | None, float]:
-    """Best schedule found and its cost (penalties included: ≥ 1e6 means a rule is broken)."""
+                 start: Schedule | None = None, target: float | None = None,
+                 stop: Callable[[], bool] | None = None) -> tuple[Schedule | None, float]:
+    """Best schedule found and its cost (penalties included: ≥ 1e6 means a rule is broken).
+
+    Returns early when the cost reaches ``target`` (a proven lower bound: nothing better
+    exists) or when ``stop()`` says so."""
     rng = random.Random(seed)
     st = _State(p, hard)
     pos = None
@@ -117,7 +121,7 @@ def local_search(p: TalkProblem, seconds: float = 3.0, seed: int = 0, hard: bool
         it += 1
         if it % 256 == 0:
             now = time.time()
-            if now >= t_end:
+            if now >= t_end or (target is not None and best_cost <= target + 1e-9) or (stop and stop()):
                 break
             frac = 1 - (t_end - now) / seconds
             temp = temp0 * (0.002 ** frac)
@@ -176,53 +180,129 @@ def local_search(p: TalkProblem, seconds: float = 3.0, seed: int = 0, hard: bool
 
 
 def restarts(p: TalkProblem, seconds: float, seed: int = 0, hard: bool = False,
-             per_run: float = 10.0) -> tuple[Schedule | None, float]:
+             per_run: float = 10.0, stop: Callable[[], bool] | None = None) -> tuple[Schedule | None, float]:
     """Local search restarted with new seeds (each run ``per_run`` seconds) for ``seconds``; the best."""
     t_end = time.time() + seconds
     best, best_cost = None, math.inf
     k = 0
     while True:
         left = t_end - time.time()
-        if left < 0.5:
+        if left < 0.5 or (stop and stop()):
             break
-        sched, cost = local_search(p, seconds=min(per_run, left), seed=seed + 1000 * (k + 1), hard=hard)
+        sched, cost = local_search(p, seconds=min(per_run, left), seed=seed + 1000 * (k + 1), hard=hard, stop=stop)
         k += 1
         if sched is not None and cost < best_cost:
             best, best_cost = sched, cost
     return best, best_cost
 
 
+def _background_main(p, seconds, seed, hard, per_run, stop_event, queue) -> None:
+    try:
+        queue.put(("ok", restarts(p, seconds, seed, hard, per_run, stop=stop_event.is_set)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which goes on without it
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
 class BackgroundSearch:
     """:func:`restarts` in a separate process (the second core) while this one runs the models.
 
+    ``stop()`` asks it to return its best schedule now (the bound proved a schedule optimal);
     ``result(timeout)`` gives (schedule, cost), or (None, inf) when no process could be
-    started (the caller goes on without it: it is only an extra candidate)."""
+    started or it failed (the caller goes on without it: it is only an extra candidate)."""
 
     def __init__(self, p: TalkProblem, seconds: float, seed: int = 0, hard: bool = False, per_run: float = 10.0):
-        self.pool = self.future = None
+        self.process = None
         self.error = ""
         self.ends = time.time() + seconds  # when the search will have returned
         try:
-            from concurrent.futures import ProcessPoolExecutor
-
-            self.pool = ProcessPoolExecutor(max_workers=1)
-            self.future = self.pool.submit(restarts, p, seconds, seed, hard, per_run)
+            ctx = multiprocessing.get_context()
+            self._stop = ctx.Event()
+            self._queue = ctx.Queue()
+            self.process = ctx.Process(target=_background_main, daemon=True,
+                                       args=(p, seconds, seed, hard, per_run, self._stop, self._queue))
+            self.process.start()
         except Exception as exc:  # noqa: BLE001 - no second process: the search is only an extra
-            self.error = str(exc)
-            self.close()
+            self.error = str(exc) or type(exc).__name__
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self._stop.set()
+            self.ends = min(self.ends, time.time() + 1.0)
 
     def result(self, timeout: float) -> tuple[Schedule | None, float]:
-        try:
-            if self.future is None:
-                return None, math.inf
-            return self.future.result(timeout=max(0.1, timeout))
-        except Exception as exc:  # noqa: BLE001
-            self.error = self.error or str(exc) or type(exc).__name__
+        if self.process is None:
             return None, math.inf
+        try:
+            kind, value = self._queue.get(timeout=max(0.1, timeout))
+            if kind == "ok":
+                return value
+            self.error = value
+        except queue_module.Empty:
+            self.error = "the second-core search did not return in time"
+            self._stop.set()
+        except Exception as exc:  # noqa: BLE001
+            self.error = str(exc) or type(exc).__name__
         finally:
             self.close()
+        return None, math.inf
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        if self.process is not None:
+            self._stop.set()
+            self.process.join(timeout=2.0)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join(timeout=2.0)
+            self.process = None
+
+
+def best_venues(p: TalkProblem, schedule: Schedule, seconds: float = 2.0) -> Schedule:
+    """The same start times with the cheapest venues: an exact assignment (HiGHS) of the talks
+    to venues, one talk per venue and timeslot, each in an allowed venue.  Times are kept, so
+    speakers, hard pairs, breaks and 'Not at' stay as they were; only venue costs can drop.
+    Returns ``schedule`` itself when it is incomplete or nothing better is found."""
+    import highspy
+    import numpy as np
+
+    if any(schedule.get(i) is None for i in range(p.T)):
+        return schedule
+    keys = [(i, v) for i in range(p.T) for v in p.venues_for(i)]
+    costs = [p.venue_cost(i, v) for i, v in keys]
+    if not any(costs):
+        return schedule
+    col = {k: n for n, k in enumerate(keys)}
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("time_limit", float(seconds))
+    inf = highspy.kHighsInf
+    for c in costs:
+        h.addCol(c, 0.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
+    for i in range(p.T):
+        idx = [col[i, v] for v in p.venues_for(i)]
+        h.addRow(1.0, 1.0, len(idx), np.array(idx, dtype=np.int32), np.ones(len(idx)))
+    running: dict[int, list[int]] = {}
+    for i in range(p.T):
+        for s in p.covered(i, schedule[i][1]):
+            running.setdefault(s, []).append(i)
+    for s, talks in running.items():
+        for v in range(p.V):
+            idx = [col[i, v] for i in talks if (i, v) in col]
+            if len(idx) > 1:
+                h.addRow(-inf, 1.0, len(idx), np.array(idx, dtype=np.int32), np.ones(len(idx)))
+    h.changeColsIntegrality(len(keys), np.arange(len(keys), dtype=np.int32),
+                            np.array([highspy.HighsVarType.kInteger] * len(keys)))
+    h.run()
+    sol = h.getSolution()
+    if not sol.value_valid:
+        return schedule
+    out: Schedule = {}
+    for n, (i, v) in enumerate(keys):
+        if sol.col_value[n] > 0.5:
+            out[i] = (v, schedule[i][1])
+    if len(out) != p.T:
+        return schedule
+    old = sum(p.venue_cost(i, schedule[i][0]) for i in range(p.T))
+    new = sum(p.venue_cost(i, out[i][0]) for i in range(p.T))
+    return out if new < old - 1e-9 else schedule

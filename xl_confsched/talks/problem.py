@@ -4,6 +4,20 @@ Built by :mod:`xl_confsched.talks.reader` from the workbook (or by the instance
 generator).  Indices everywhere: talk ``i`` is ``problem.talks[i]``, venue ``v`` is
 ``problem.venues[v]``, timeslot ``s`` is ``problem.slots[s]`` in sheet order.
 
+Two objectives (``Weights.objective``, the Weights sheet's "Objective" row):
+
+``conflicts`` (the default)
+    conflict weight × interest of every pair of talks in parallel (hard pairs × the hard
+    pair factor if they cannot all be kept apart) + capacity weight × seats short (persons
+    of estimated audience above the venue's capacity);
+``article``
+    the source article's: count the talk-slots (a 50-minute talk in two timeslots counts
+    two) held in a room big enough for the talk's estimated audience — maximised; here its
+    complement is minimised, the talk-slots in a room too small (:meth:`TalkProblem.venue_cost`),
+    with the pairs above the threshold never in parallel and no cost for the other pairs.
+    If the hard pairs cannot all be kept apart they cost conflict weight × hard pair factor
+    × their interest, as in the default objective.
+
 Pairwise interest follows the survey method of the source article exactly: for every
 attendee and every *ordered* pair of two different picks (pick a, pick b) the product
 of their pick weights is added to the pair — so an attendee whose pick 1 and pick 2
@@ -53,9 +67,13 @@ class Timeslot(BaseModel):
         return f"{self.day} {self.time}" if multi_day and self.day else self.time
 
 
+OBJECTIVES = ("conflicts", "article")
+
+
 class Weights(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+    objective: str = "conflicts"  # "conflicts" (default) or "article" (see the module docstring)
     picks: tuple[float, ...] = (5, 4, 3, 2, 1)  # weight of pick 1, pick 2, …
     threshold: float | None = 10  # pairs with interest above it are hard "never in parallel"; None = no hard pairs
     conflict_weight: float = 1.0  # cost per unit of interest of two talks in parallel
@@ -146,6 +164,47 @@ class TalkProblem(BaseModel):
 
     def seats_short(self, i: int, v: int) -> int:
         return max(0, self.audience[i] - self.venues[v].capacity)
+
+    def too_small(self, i: int, v: int) -> bool:
+        """Venue ``v`` cannot seat talk ``i``'s estimated audience (the article: Capacity < attendance)."""
+        return self.audience[i] > self.venues[v].capacity
+
+    @property
+    def article(self) -> bool:
+        return self.weights.objective == "article"
+
+    def venue_cost(self, i: int, v: int) -> float:
+        """Objective cost of holding talk ``i`` in venue ``v``: capacity weight × seats short
+        (default objective) or the talk's timeslots when the venue is too small (article)."""
+        if self.article:
+            return float(self.talks[i].slots) if self.too_small(i, v) else 0.0
+        return self.weights.capacity_weight * self.seats_short(i, v)
+
+    def pair_cost(self, pair: tuple[int, int], hard_apart: bool) -> float:
+        """Objective cost of the two talks ``pair`` running in parallel.
+
+        ``hard_apart``: the hard pairs are kept apart as a rule (their cost is then 0: they
+        never run in parallel); otherwise a hard pair costs its interest × the hard pair factor."""
+        w = self.weights
+        x = self.interest.get(pair, 0.0)
+        if not x:
+            return 0.0
+        if pair in self.hard_pair_set:
+            return 0.0 if hard_apart else w.conflict_weight * w.hard_factor * x
+        return 0.0 if self.article else w.conflict_weight * x
+
+    def pair_costs(self, hard_apart: bool) -> dict[tuple[int, int], float]:
+        """Every pair with a non-zero :meth:`pair_cost`."""
+        out = {}
+        for pair in self.interest:
+            c = self.pair_cost(pair, hard_apart)
+            if c > 0:
+                out[pair] = c
+        return out
+
+    @cached_property
+    def hard_pair_set(self) -> frozenset[tuple[int, int]]:
+        return frozenset(self.hard_pairs)
 
     @cached_property
     def speaker_talks(self) -> dict[str, list[int]]:

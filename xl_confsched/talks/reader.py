@@ -15,7 +15,9 @@ regard to case, and extra columns are ignored):
 * ``Survey``: Name, pick 1, pick 2, … (talk titles);
 * ``Weights`` (optional, Setting | Value): Pick 1 weight … Pick 5 weight (5 4 3 2 1),
   Conflict threshold (10; blank = no hard pairs), Conflict weight (1), Capacity weight
-  (1), Hard pair factor (10), Speaker factor (5), Slot minutes (blank = from the times).
+  (1), Hard pair factor (10), Speaker factor (5), Slot minutes (blank = from the times),
+  Objective ("conflicts and seats", the default; or "article": the source article's count
+  of talk-slots held in a room big enough for the talk's audience).
 
 Every problem is collected and reported with its cell and what to do.
 """
@@ -41,6 +43,13 @@ WEIGHT_KEYS = {
     "hard pair factor": "hard_factor",
     "speaker factor": "speaker_factor",
     "slot minutes": "slot_minutes",
+    "objective": "objective",
+}
+OBJECTIVE_WORDS = {  # what the Objective cell may say → Weights.objective
+    "conflicts": "conflicts", "conflicts and seats": "conflicts", "conflict cost": "conflicts", "default": "conflicts",
+    "cost": "conflicts", "conflicts and seats short": "conflicts",
+    "article": "article", "the article's": "article", "the article": "article", "article's": "article",
+    "big enough rooms": "article", "rooms big enough": "article", "talk-slots in a room big enough": "article",
 }
 _PICK_RE = re.compile(r"^\s*pick\s*(\d+)\s*$", re.I)
 _PICK_WEIGHT_RE = re.compile(r"^\s*pick\s*(\d+)\s*weight\s*$", re.I)
@@ -189,6 +198,16 @@ class _Reader:
             if is_blank(raw):
                 if field == "threshold":
                     values["threshold"] = None
+                continue
+            if field == "objective":
+                word = " ".join(text(raw).lower().replace("’", "'").split())
+                if word not in OBJECTIVE_WORDS:
+                    self.log.error(t.ref(i, 1), f"'{text(raw)}' is not an objective. Type 'conflicts and seats' "
+                                                "(the default: interest of talks in parallel and seats short) or "
+                                                "'article' (the article's: talk-slots in a room big enough for the "
+                                                "talk's audience)" + _suggest(word, sorted(OBJECTIVE_WORDS)) + ".")
+                    continue
+                values["objective"] = OBJECTIVE_WORDS[word]
                 continue
             x = parse_number(raw)
             if x is None or x < 0 or x > WEIGHT_MAX:

@@ -248,22 +248,14 @@ class ConflictCost(Rule):
 
     def add(self, b):
         p = b.problem
-        w = p.weights
-        hard = set(p.hard_pairs)
-        weights = {}
-        for pair, x in p.interest.items():
-            if pair in hard and b.hard_pairs_mode == "hard":
-                weights[pair] = w.conflict_weight * x  # zero anyway while they are kept apart
-            elif pair in hard:
-                weights[pair] = w.conflict_weight * w.hard_factor * x
-            else:
-                weights[pair] = w.conflict_weight * x
-        forbidden = list(p.hard_pairs) if b.hard_pairs_mode == "hard" else []
-        b.add_pair_costs({k: v for k, v in weights.items() if v > 0}, forbidden)
+        hard_apart = b.hard_pairs_mode == "hard"
+        forbidden = list(p.hard_pairs) if hard_apart else []
+        b.add_pair_costs(p.pair_costs(hard_apart), forbidden)
 
 
 class CapacityCost(Rule):
-    """Soft: persons of estimated audience above the venue's capacity."""
+    """Soft: persons of estimated audience above the venue's capacity (default objective), or
+    the talk-slots held in a room too small for the talk's audience (the article's objective)."""
 
     key, label, hard = "capacity", "audience above venue capacity", False
 
@@ -275,13 +267,16 @@ class CapacityCost(Rule):
         short = {i: p.seats_short(i, ctx.schedule[i][0]) for i in ctx.valid}
         return sum(short.values()), [i for i, x in short.items() if x > 0]
 
+    def slots_in_small_rooms(self, ctx) -> int:
+        """The article's measure, counted the other way round: talk-slots in a room too small."""
+        p = ctx.problem
+        return sum(p.talks[i].slots for i in ctx.valid if p.too_small(i, ctx.schedule[i][0]))
+
     def add(self, b):
         p = b.problem
-        cw = p.weights.capacity_weight
-        if cw <= 0:
-            return
-        b.add_cost(self.key, sum(cw * p.seats_short(i, v) * b.in_venue(i, v)
-                                 for i in range(p.T) for v in p.venues_for(i) if p.seats_short(i, v) > 0))
+        terms = [(p.venue_cost(i, v), i, v) for i in range(p.T) for v in p.venues_for(i)]
+        if any(c > 0 for c, _, _ in terms):
+            b.add_cost(self.key, sum(c * b.in_venue(i, v) for c, i, v in terms if c > 0))
 
 
 HARD_RULES: list[Rule] = [EveryTalkOnce(), OneTalkPerVenue(), Consecutive(), SpeakerOnePlace(), NotAt(),
@@ -314,6 +309,7 @@ class Evaluation:
     hard_parallel: list[tuple[int, int]]
     seats_short: int
     over_capacity: list[int]
+    slots_too_small: int  # talk-slots held in a room too small for the talk's audience
     misses: list[Miss]
     parallel_pairs: list[tuple[int, int]]
 
@@ -328,10 +324,24 @@ class Evaluation:
 
     @property
     def objective(self) -> float:
-        """The cost both formulations minimise (hard pairs weighted by the hard pair factor)."""
-        w = self.problem.weights
-        return (w.conflict_weight * (self.conflict_cost + (w.hard_factor - 1) * self.hard_conflict_cost)
-                + w.capacity_weight * self.seats_short)
+        """The cost every formulation minimises: :meth:`TalkProblem.pair_cost` of the pairs in
+        parallel (hard pairs × the hard pair factor) + :meth:`TalkProblem.venue_cost` of each talk."""
+        p = self.problem
+        pairs = sum(p.pair_cost(pair, hard_apart=False) for pair in self.parallel_pairs)
+        venues = sum(p.venue_cost(i, vs[0]) for i, vs in self.schedule.items()
+                     if vs is not None and 0 <= vs[0] < p.V and 0 <= vs[1] < p.S)
+        return pairs + venues
+
+    @property
+    def talk_slots(self) -> int:
+        return sum(t.slots for t in self.problem.talks)
+
+    @property
+    def slots_big_enough(self) -> int:
+        """The article's objective: talk-slots held in a room big enough for the talk's audience."""
+        p = self.problem
+        return sum(p.talks[i].slots for i, vs in self.schedule.items()
+                   if vs is not None and 0 <= vs[0] < p.V and 0 <= vs[1] < p.S and not p.too_small(i, vs[0]))
 
     def by_rule(self, key: str) -> list[Violation]:
         return [v for v in self.violations if v.rule == key]
@@ -366,6 +376,7 @@ def evaluate(problem: TalkProblem, schedule: Schedule) -> Evaluation:
         problem=problem, schedule=dict(schedule), violations=violations,
         conflict_cost=conflict, hard_conflict_cost=hard_conflict,
         hard_parallel=[v.talks for v in violations if v.rule == HardPairsApart.key],
-        seats_short=short, over_capacity=over, misses=attendee_misses(ctx),
+        seats_short=short, over_capacity=over, slots_too_small=CapacityCost().slots_in_small_rooms(ctx),
+        misses=attendee_misses(ctx),
         parallel_pairs=ctx.parallel_pairs,
     )

@@ -1,8 +1,17 @@
 """Blank and example talk-survey workbooks, written by code (openpyxl).
 
-The example is a seed-fixed instance of the source article's size (32 talks, about a
-third of them 50 minutes, 3 venues, 16 half-hour timeslots, 120 attendees × 5 picks,
-some speakers with two talks) from :mod:`.generator`.
+Both examples are the same seed-fixed instance of the source article's size (32 talks,
+about a third of them 50 minutes, 3 venues, 16 half-hour timeslots, 120 attendees × 5
+picks, some speakers with two talks) from :mod:`.generator`:
+
+* ``talks_example.xlsx`` (:func:`example_workbook`) solves cleanly as shipped: its
+  conflict threshold (20) is the lowest of 10, 20, 30… at which the pairs above it can
+  all be kept apart, found as the article's author found theirs ("how small I could make
+  the cut-off"), and its largest venue seats every talk's audience;
+* ``talks_hard_pairs_example.xlsx`` (:func:`hard_pairs_example_workbook`) keeps the
+  article's threshold 10, at which the pairs above it cannot all be kept apart: Solve
+  says which talks make it impossible and treats those pairs as heavily weighted soft
+  pairs instead.
 """
 
 from __future__ import annotations
@@ -67,5 +76,25 @@ def blank_workbook(path: str | Path) -> Path:
     return _write(path, blank_rows())
 
 
+EXAMPLE_THRESHOLD = 20
+EXAMPLE_CAPACITIES = [95, 20, 15]
+
+
+def example_rows() -> dict[str, list[list[Any]]]:
+    return generate(threshold=EXAMPLE_THRESHOLD, capacities=EXAMPLE_CAPACITIES)
+
+
+def hard_pairs_example_rows() -> dict[str, list[list[Any]]]:
+    return generate(threshold=10)
+
+
 def example_workbook(path: str | Path) -> Path:
-    return _write(path, generate())
+    return _write(path, example_rows())
+
+
+def hard_pairs_example_workbook(path: str | Path) -> Path:
+    return _write(path, hard_pairs_example_rows())
+
+
+# further shipped examples, written by workbook_templates/generate.py as talks_<name>.xlsx
+NAMED_EXAMPLES = {"hard_pairs_example": hard_pairs_example_workbook}

@@ -379,39 +379,44 @@ class Count(Atom):
                 out.append(Instance(amt == 0, float(amt), fact, tuple(who), tuple(used)))
         return out
 
-    def _expr(self, b, items, w):
+    def _terms(self, b, items, w) -> tuple[list, int]:
+        """The count as (variable, coefficient) terms, and the most it can be."""
         if not self.slots_counted:
-            return pulp.lpSum(b.sel(i, w.places, w.slots) for i in items), len(items)
+            return [t for i in items for t in b.sel(i, w.places, w.slots).items()], len(items)
         slots = range(b.problem.S) if w.slots is None else sorted(w.slots)
         us = []
         for s in slots:
-            occ = [(i, b.occ(i, w.places, s)) for i in items]
-            occ = [(i, o) for i, o in occ if len(o) > 0]
+            occ = [b.occ(i, w.places, s) for i in items]
+            occ = [o for o in occ if len(o) > 0]
             if not occ:
                 continue
             u = b.var(0, 1)
             if self.hi is not None:
-                for _, o in occ:
+                for o in occ:
                     b.add(u - o >= 0)
             if self.lo is not None:
-                b.add(u - pulp.lpSum(o for _, o in occ) <= 0)
-            us.append(u)
-        return pulp.lpSum(us), len(us)
+                b.add(pulp.LpConstraint(pulp.LpAffineExpression([(u, 1)] + [(v, -c) for o in occ
+                                                                           for v, c in o.items()]),
+                                        pulp.LpConstraintLE, rhs=0))
+            us.append((u, 1))
+        return us, len(us)
 
     def amount(self, b):
-        e = pulp.LpAffineExpression()
+        e = []
         for _, items in self.groups:
             for w in self.windows:
-                c, most = self._expr(b, items, w)
+                terms, most = self._terms(b, items, w)
                 if self.hi is not None and most > self.hi:
-                    x = b.var(0, None)
-                    b.add(x - c >= -self.hi)
-                    e += x
+                    x = b.var(0, None)  # x ≥ count - hi
+                    b.add(pulp.LpConstraint(pulp.LpAffineExpression(terms + [(x, -1)]), pulp.LpConstraintLE,
+                                            rhs=self.hi))
+                    e.append((x, 1))
                 if self.lo is not None and self.lo > 0:
-                    d = b.var(0, None)
-                    b.add(d + c >= self.lo)
-                    e += d
-        return e
+                    d = b.var(0, None)  # d ≥ lo - count
+                    b.add(pulp.LpConstraint(pulp.LpAffineExpression(terms + [(d, 1)]), pulp.LpConstraintGE,
+                                            rhs=self.lo))
+                    e.append((d, 1))
+        return pulp.LpAffineExpression(e)
 
     def holds(self, b):
         parts = []
@@ -461,17 +466,18 @@ class OnePlace(Atom):
         return out
 
     def amount(self, b):
-        e = pulp.LpAffineExpression()
+        e = []
         for _, items in self.groups:
             for s in range(b.problem.S):
                 runs = [b.run(i, s) for i in items]
                 runs = [r for r in runs if len(r) > 0]
                 if len(runs) < 2:
                     continue
-                x = b.var(0, None)
-                b.add(pulp.lpSum(runs) - x <= 1)
-                e += x
-        return e
+                x = b.var(0, None)  # x ≥ (items running) - 1
+                b.add(pulp.LpConstraint(pulp.LpAffineExpression([t for r in runs for t in r.items()] + [(x, -1)]),
+                                        pulp.LpConstraintLE, rhs=1))
+                e.append((x, 1))
+        return pulp.LpAffineExpression(e)
 
     def holds(self, b):
         parts = []
