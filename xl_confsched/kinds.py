@@ -122,7 +122,7 @@ KINDS: list[WorkbookKind] = [
         title="assignment of items to places × slots under rules in words",
         signature=("Items", "Places", "Slots", "Rules"),
         module="xl_confsched.assignment.workflow",
-        result_sheets=("Assignment Grid", "Assignment Table", "Rule Status", "Achievement", "Run", "Status"),
+        result_sheets=("Assignment Grid", "Programme", "Assignment Table", "Rule Status", "Achievement", "Run", "Status"),
     ),
 ]
 

@@ -25,7 +25,7 @@ def _flat(text: str) -> str:
     return " ".join(re.sub(r"-\n", "-", text).split())
 
 
-@pytest.fixture(scope="module", params=["csplib", "talks", "personal"])
+@pytest.fixture(scope="module", params=["csplib", "talks", "personal", "assignment"])
 def solved_kind(request, tmp_path_factory):
     d = tmp_path_factory.mktemp(request.param)
     src = d / "example.xlsx"
@@ -50,6 +50,12 @@ def _talks(kind: str, out: Path) -> list[tuple[str, list[str]]]:
         head = list(rows[0])
         t, sp, v = head.index("Title"), head.index("Speaker"), head.index("Venue")
         return [(r[t], [r[sp]]) for r in rows[1:] if r[t] and r[v]]
+    if kind == "assignment":
+        rows = [list(r) for r in wb["Assignment Table"].iter_rows(values_only=True)]
+        i = next(i for i, r in enumerate(rows) if r and r[0] == "Item")
+        head = rows[i]
+        jp = head.index("Place")
+        return [(r[0], []) for r in rows[i + 1:] if r[0] and r[jp]]
     ws = wb["Schedule"]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     i = next(i for i, r in enumerate(rows) if "Talk" in r and "Presenter" in r)
@@ -94,7 +100,7 @@ def test_the_programme_sheet_is_set_up_to_print_and_read(solved_kind):
     assert rooms and all(ws.column_dimensions[c.column_letter].width >= 30 for c in ws[head_row][1:] if c.value)
     fills = {c.fill.fgColor.rgb for row in ws.iter_rows(min_row=head_row + 1) for c in row[1:]
              if c.value and c.fill and c.fill.fill_type == "solid"}
-    if kind != "talks":  # the talks example has no tracks
+    if kind not in ("talks", "assignment"):  # these examples have no tracks
         assert len(fills) >= 2, "talks are coloured by track"
     wrapped = [c for row in ws.iter_rows(min_row=head_row + 1) for c in row[1:] if c.value]
     assert wrapped and all(c.alignment.wrap_text for c in wrapped)

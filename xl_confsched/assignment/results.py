@@ -17,7 +17,7 @@ from .evaluate import Evaluation
 
 GRID, TABLE, RULE_STATUS, ACHIEVEMENT, RUN = ("Assignment Grid", "Assignment Table", "Rule Status", "Achievement",
                                              "Run")
-RESULT_SHEETS = (GRID, TABLE, RULE_STATUS, ACHIEVEMENT, RUN, "Status")
+RESULT_SHEETS = (GRID, "Programme", TABLE, RULE_STATUS, ACHIEVEMENT, RUN, "Status")
 TABLE_FIXED = ["Item", "Place", "Start", "End", "Length"]
 TABLE_HEADER_ROW = 2  # the Assignment Table's header row (a title above it)
 
@@ -140,7 +140,11 @@ def violation_issues(ev: Evaluation) -> list[InputIssue]:
 
 def build_report(ev: Evaluation, status: str, summary: str, run: dict[str, Any], issues: list[InputIssue],
                  bound: float | None, objective: float | None) -> Report:
-    sheets = [grid_sheet(ev), table_sheet(ev), rule_status_sheet(ev),
+    from ..publish.sheet import programme_sheet  # the Programme sheet of every kind that schedules (issue 16)
+    from .programme import assignment_programme
+
+    sheets = [grid_sheet(ev), programme_sheet(assignment_programme(ev.problem, ev.schedule)), table_sheet(ev),
+              rule_status_sheet(ev),
               achievement_sheet(ev, bound, run.get("Achievement note", "")),
               run_sheet({k: v for k, v in run.items() if not k.startswith("_")}), status_sheet(issues, summary)]
     return Report(kind="assignment", sheets=sheets, status=status, objective=objective, summary=summary,

@@ -184,3 +184,18 @@ def check(data: WorkbookData) -> Report:
     run = {"Kind": KIND_TITLE, "Status": status, "Cost": ev.cost, "Schedule from": "Assignment Table (checked)",
            "Achievement note": "checked on the given schedule"}
     return build_report(ev, status, summary, run, issues, None, ev.cost)
+
+
+def programme(data: WorkbookData):
+    """The programme of the Assignment Table, for publishing (issue 16): items as talks, places as rooms."""
+    from pathlib import Path
+
+    from ..errors import InputError, InputIssue
+    from .programme import assignment_programme
+
+    problem, log = read_problem(data)
+    if TABLE not in data:
+        raise InputError([InputIssue(TABLE, "the workbook holds no schedule yet. Solve first, then publish.")])
+    schedule = read_schedule(problem, data)
+    prog = assignment_programme(problem, schedule, Path(data.source).stem if data.source else "")
+    return prog, None, {}, [str(w) for w in log.warnings]

@@ -94,7 +94,9 @@ def _card(prog: Programme, talk: ProgrammeTalk, cls: dict[str, str]) -> str:
     if talk.url:
         title = f'<a href="{e(talk.url, quote=True)}" rel="noopener noreferrer">{title}</a>'
     meta = [e(", ".join(talk.presenters))] if talk.presenters else []
-    meta.append(f"{e(talk.room)} · {clock(prog.start_of(talk))}–{clock(prog.end_of(talk))}")
+    sess = prog.sessions[talk.session]
+    when = sess.slot_label(talk.first_slot) if sess.labels else f"{clock(prog.start_of(talk))}–{clock(prog.end_of(talk))}"
+    meta.append(f"{e(talk.room)} · {e(when)}")
     if talk.track:
         meta.append(e(talk.track))
     bits = [f'<div class="title">{title}</div>', f'<div class="meta">{" · ".join(meta)}</div>']
@@ -130,13 +132,13 @@ def programme_html(prog: Programme, title: str | None = None, note: str = "", ca
         out.append(f'<section class="day" id="day-{i + 1}"><h2>{e(day_title)}</h2>')
         for s in sessions:
             sess = prog.sessions[s]
-            out.append(f'<div class="session"><h3>{e(sess.name)} · {sess.times}</h3>')
+            out.append(f'<div class="session"><h3>{e(sess.name)} · {e(sess.times)}</h3>')
             talks = prog.talks_in(s)
-            for t, (a, b) in enumerate(sess.slots):
+            for t in range(len(sess.slots)):
                 here = sorted((x for x in talks if x.first_slot == t), key=lambda x: room_ix.get(x.room, 0))
                 if not here:
                     continue
-                out.append(f'<div class="slot"><div class="time">{clock(a)}–{clock(b)}</div><div class="talks">'
+                out.append(f'<div class="slot"><div class="time">{e(sess.slot_label(t))}</div><div class="talks">'
                            + "".join(_card(prog, x, cls) for x in here) + "</div></div>")
             out.append("</div>")
         out.append("</section>")

@@ -76,6 +76,13 @@ class ProgrammeSession:
     day: dt.date | None
     day_name: str  # the day's label when there is no date (e.g. "Day 1"), else ""
     slots: tuple[tuple[int, int], ...]  # (start, end) minutes of each time slot
+    labels: tuple[str, ...] = ()  # the slots' names when they have no clock times (then there are no calendars)
+
+    def slot_label(self, t: int) -> str:
+        if self.labels:
+            return self.labels[t]
+        a, b = self.slots[t]
+        return f"{clock(a)}–{clock(b)}"
 
     @property
     def start(self) -> int:
@@ -95,6 +102,8 @@ class ProgrammeSession:
 
     @property
     def times(self) -> str:
+        if self.labels:
+            return self.labels[0] if len(self.labels) == 1 else f"{self.labels[0]} to {self.labels[-1]}"
         return f"{clock(self.start)}–{clock(self.end)}"
 
 
@@ -144,7 +153,7 @@ class Programme:
     def local_span(self, talk: ProgrammeTalk) -> tuple[dt.datetime, dt.datetime] | None:
         """(start, end) as local date-times; the end is on the next day when the talk crosses midnight."""
         sess = self.sessions[talk.session]
-        if sess.day is None:
+        if sess.day is None or sess.labels:
             return None
         base = dt.datetime.combine(sess.day, dt.time(0))
         start = base + dt.timedelta(minutes=self.start_of(talk))
@@ -166,9 +175,13 @@ class Programme:
     @property
     def session_order(self) -> list[int]:
         """Position of each session (by index) in time order."""
+        first_seen: dict[str, int] = {}
+        for i, sess in enumerate(self.sessions):
+            first_seen.setdefault(sess.day_key, i)
+        # dated days by date; days known only by name in the order they first appear (never alphabetically)
         order = sorted(range(len(self.sessions)), key=lambda s: (
-            self.sessions[s].day or dt.date.min, self.sessions[s].day_name if self.sessions[s].day is None else "",
-            self.sessions[s].start, s))
+            self.sessions[s].day or dt.date.min, first_seen[self.sessions[s].day_key],
+            0 if self.sessions[s].labels else self.sessions[s].start, s))
         pos = [0] * len(self.sessions)
         for p, s in enumerate(order):
             pos[s] = p

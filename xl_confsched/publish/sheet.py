@@ -77,8 +77,8 @@ def programme_sheet(prog: Programme, name: str = PROGRAMME, title: str | None = 
             fills[(i, 0)] = SESSION_FILL
             bold.add((i, 0))
             first_row = len(rows)
-            for a, b in sess.slots:
-                rows.append([f"{clock(a)}–{clock(b)}"] + [None] * R)
+            for t in range(len(sess.slots)):
+                rows.append([sess.slot_label(t)] + [None] * R)
             for t in prog.talks_in(s):
                 j = 1 + room_ix.get(t.room, 0)
                 for k in range(t.slots):
