@@ -34,8 +34,12 @@ def quality(objective: float | None, bound: float | None, status: str = "", lowe
         head = ""
     useful = bound is not None and math.isfinite(bound) and bound > lower_limit + 1e-9
     lead = "It" if head else f"Best schedule found (score {_num(objective)}); it"
-    if status == "optimal" or (bound is not None and math.isfinite(bound)
-                               and objective <= bound + 1e-6 * max(1.0, abs(objective))):
+    tol = 1e-6 * max(1.0, abs(objective))
+    if bound is not None and math.isfinite(bound) and bound > objective + tol and status != "optimal":
+        # a "bound" above a schedule that exists is no bound: never turn it into a claim
+        s = (f"{lead} is not proven optimal (the solver reported a bound of {_num(bound)}, above this schedule's "
+             f"score, so it is not a valid lower bound and is not used).")
+    elif status == "optimal" or (bound is not None and math.isfinite(bound) and objective <= bound + tol):
         s = f"Proven optimal: no schedule scores lower than {_num(objective)}."
     elif useful:
         pct = above_best(objective, bound)

@@ -85,12 +85,17 @@ def is_formula(v: Any) -> bool:
     return isinstance(v, Formula)
 
 
+# a column's width unit is the width of a "0"; an average character of text is a little narrower
+CHAR = 0.88
+BOLD_CHAR = 1.0
+
+
 def text_width(s: str, bold: bool = False) -> float:
     """Width of the longest line of ``s`` in character units (bold text is a little wider)."""
     if not s:
         return 0.0
     longest = max(len(line) for line in s.split("\n"))
-    return longest * (1.1 if bold else 1.0)
+    return longest * (BOLD_CHAR if bold else CHAR)
 
 
 def longest_word(s: str) -> int:
@@ -100,10 +105,10 @@ def longest_word(s: str) -> int:
 def lines_needed(s: str, width: float, bold: bool = False) -> int:
     """Lines a wrapped text takes in a column ``width`` wide (a rough, slightly generous estimate)."""
     usable = max(1.0, width - 1.0)
-    k = 1.1 if bold else 1.0
+    k = BOLD_CHAR if bold else CHAR
     total = 0
     for line in s.split("\n"):
-        total += max(1, math.ceil(len(line) * k * 1.08 / usable))
+        total += max(1, math.ceil(len(line) * k / usable))
     return total
 
 
@@ -149,11 +154,13 @@ def sheet_layout(sheet: "SheetReport") -> SheetLayout:
                 col = c0 + j
                 s = display_text(v, _cell_format(block, i, j, v))
                 if head:
-                    want = max(float(longest_word(s)) * 1.1 + PADDING, min(text_width(s, True) + PADDING, 14.0))
+                    want = max(float(longest_word(s)) * BOLD_CHAR + PADDING, min(text_width(s, True) + PADDING, 14.0))
                 else:
-                    want = text_width(s) + PADDING
                     if not isinstance(v, str) or is_formula(v):
+                        want = float(len(s)) + PADDING  # digits are as wide as the unit "0"
                         must_fit[col] = max(must_fit.get(col, 0.0), want)
+                    else:
+                        want = text_width(s) + PADDING
                 auto[col] = max(auto.get(col, 0.0), min(want, MAX_AUTO_WIDTH))
     for col in set(explicit) | set(auto) | set(must_fit):
         w = explicit.get(col, max(MIN_WIDTH, auto.get(col, MIN_WIDTH)))

@@ -100,7 +100,8 @@ def _problems(kind: str, path: Path, values_path: Path) -> list[str]:
                 bold = bool(c.font and c.font.b)
                 longest = max(len(line) for line in v.split("\n")) * (1.1 if bold else 1.0)
                 if c.alignment and c.alignment.wrap_text:
-                    lines = sum(max(1, -(-len(line) // max(1, int(width - 1)))) for line in v.split("\n"))
+                    per_line = max(1.0, (width - 1) / 0.85)  # characters of text a line holds (a little more than
+                    lines = sum(max(1, -(-len(line) // int(per_line))) for line in v.split("\n"))  # the width)
                     height = ws.row_dimensions[c.row].height or 15.0
                     if lines * 12.5 > height + 1:
                         found.append(f"{where}: wrapped text needs {lines} lines, its row is {height:g} pt")

@@ -96,7 +96,9 @@ def _sheet(wb, name: str, title: str, help_text: str, header: list[str], rows: l
     t.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
     ws.add_table(t)
     for j, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
+        # a header is never cut: wide enough for its text and the Table's filter button
+        h = header[j - 1] if j <= len(header) else ""
+        ws.column_dimensions[get_column_letter(j)].width = max(w, len(str(h)) * 1.05 + 4)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     return ws
 

@@ -202,7 +202,9 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     run_notes = notes + [n for n in getattr(result, "notes", []) or [] if n not in notes]
     sheets = derived_views(problem, sched, ev, locked) + [
         violations_sheet(problem, ev),
-        achievement_sheet(problem, ev, bounds, methods, solver_bound=best_bound if result.status != "relaxed" else None,
+        achievement_sheet(problem, ev, bounds, methods,
+                          solver_bound=best_bound if result.status != "relaxed" and best_bound is not None
+                          and best_bound <= ev.total + 1e-6 * max(1.0, abs(ev.total)) else None,
                           solver_scope=scope),
         run_sheet(items, run_notes, summary_lines)]
     if warnings:

@@ -267,13 +267,17 @@ Private Function ConfSched_PythonReady() As Boolean
         interpreter = GetConfig("INTERPRETER_WIN", "")
     #End If
     If interpreter = "" Then interpreter = GetConfig("INTERPRETER", "")
-    If interpreter = "" Then GoTo NoConfig
+    If interpreter = "" And GetConfig("CONDA PATH", "") = "" Then GoTo NoConfig  ' conda set-ups name no interpreter
+    #If Mac Then
+        ' the sandbox may hide files outside Excel's container from Dir: no existence check here
+    #Else
     If InStr(interpreter, Application.PathSeparator) > 0 And Not ConfSched_FileExists(interpreter) Then
         MsgBox "Excel is set to use the Python " & interpreter & ", which is not there any more." & vbLf & _
                "Open a terminal and run  xl-confsched addin install  again with the Python you use now, " & _
                "then restart Excel.", vbCritical, "Conference"
         Exit Function
     End If
+    #End If
     ConfSched_PythonReady = True
     Exit Function
 NoConfig:
