@@ -299,7 +299,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         run["Status"] = "no solution"
         from ..report import status_sheet
         return Report(kind="talks", sheets=[status_sheet(issues, summary)], status="no solution",
-                      objective=None, summary=summary, issues=issues)
+                      objective=None, summary=summary, issues=issues, ok=False)
 
     scored = [(evaluate(p, s), origin) for origin, s in inc.candidates]
     scored = [(ev, o) for ev, o in scored if ev.feasible and (not hard or ev.all_hard_pairs_apart)] or scored
