@@ -40,7 +40,7 @@ from xl_confsched.talks.template import EXAMPLE_CAPACITIES  # noqa: E402
 ARTICLE = "the article's model"
 RUNS = [  # name, formulation, threshold, mode, warm start from local search, objective
     (ARTICLE, "direct", 20, "hard", False, "article"),
-    ("article objective, groups", "groups", 20, "hard", False, "article"),
+    ("article objective on groups", "groups", 20, "hard", False, "article"),
     ("direct-th10", "direct", 10, "hard", False, "conflicts"),
     ("direct-th20", "direct", 20, "hard", False, "conflicts"),
     ("pairs-th20", "pairs", 20, "hard", False, "conflicts"),
@@ -102,8 +102,10 @@ def _solve_row(name, rows, solve_seed, time_limit):
     run = {r[0]: r[1] for sh in report.sheets if sh.name == "Run" for b in sh.blocks for r in b.rows
            if len(r) >= 2}  # the plain-words block has one column
     ev = evaluate(p, sched)
+    gap = run.get("Gap")
+    gap = f"{100 * gap:.1f}%" if isinstance(gap, (int, float)) else gap  # the Run sheet stores a fraction
     return [f"{name} (seed {solve_seed})", _threshold(p), run.get("Status"), _objective(p, ev),
-            run.get("Lower bound"), run.get("Gap"), f"{wall:.1f}", "-", "-", f"{ev.conflict_cost:g}",
+            run.get("Lower bound"), gap, f"{wall:.1f}", "-", "-", f"{ev.conflict_cost:g}",
             f"{ev.seats_short}", "ok" if ev.feasible and (not p.hard_pairs or ev.all_hard_pairs_apart
                                                           or "soft" in str(run.get("Hard pairs handled as"))) else "BROKEN",
             f"schedule from {run.get('Schedule from')}; bound from {run.get('Lower bound from')}; "

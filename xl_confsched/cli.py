@@ -53,8 +53,12 @@ _KIND_OPTIONS = (("fix", "--fix"), ("from", "--from"), ("max_changes", "--max-ch
                  ("hard_rules", "--hard-rules"), ("work", "--work"))
 
 
-class Cancelled(KeyboardInterrupt):
-    """A termination signal (SIGTERM, SIGHUP): handled as Ctrl-C, so nothing half-done is left."""
+class Cancelled(BaseException):
+    """A termination signal (SIGTERM, SIGHUP): the run is cancelled, nothing is written.
+
+    Not a KeyboardInterrupt on purpose: a conference solve treats Ctrl-C as "stop searching and
+    keep the best schedule", but a termination must not write anything; unwinding through every
+    ``finally`` stops the solver processes on the way."""
 
 
 # --------------------------------------------------------------------------------------
@@ -252,8 +256,17 @@ def cmd_publish(args) -> int:
         if zone is None:
             raise InputError([_issue("--time-zone", f"cannot read the time zone '{args.time_zone}'. Give an IANA "
                                                     f"name such as Europe/Brussels, or UTC+2 / GMT-5.")])
-    pub = outputs(prog, zone, extra)
     out = Path(args.output) if args.output else Path(args.workbook).with_name(Path(args.workbook).stem + "_programme")
+    why = None
+    if out.exists() and not out.is_dir():
+        why = f"{out} is a file; give a folder for the published programme (it is created if missing)."
+    elif not (out.parent if str(out.parent) else Path(".")).is_dir():
+        why = f"the folder {out.parent} does not exist; create it first or choose another place for {out.name}."
+    elif not os.access(out.parent if str(out.parent) else Path("."), os.W_OK | os.X_OK):
+        why = f"the folder {out.parent.resolve()} is not writable (permission denied); choose another place."
+    if why:
+        raise InputError([_issue(str(out), why)])
+    pub = outputs(prog, zone, extra)
     write_outputs(out, pub.files)
     for w in warnings + pub.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -270,6 +283,9 @@ def cmd_clear(args) -> int:
     present = {n.casefold(): n for n in data.names()}
     removed = [present[n.casefold()] for n in kind.result_sheets if n.casefold() in present
                and n.casefold() not in {s.casefold() for s in kind.signature}]
+    if not removed and not args.output:
+        print("There are no result sheets to remove; the workbook was not touched.")
+        return EXIT_OK
     write_report_file(args.workbook, Report(kind=kind.name), out,
                       result_sheets=[n for n in kind.result_sheets if n not in kind.signature])
     print(f"Removed result sheets: {', '.join(removed) or 'none'}" + (f" (written to {out})" if args.output else ""))
@@ -411,6 +427,38 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _stop_children() -> None:
+    """Stop worker processes a cancelled solve left running (e.g. a search on the second core), so the
+    program ends now instead of waiting for them."""
+    try:
+        import multiprocessing
+
+        children = multiprocessing.active_children()
+    except Exception:  # noqa: BLE001
+        return
+    for c in children:
+        try:
+            c.terminate()
+        except Exception:  # noqa: BLE001
+            pass
+    for c in children:
+        try:
+            c.join(timeout=5)
+            if c.is_alive():
+                c.kill()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _internal(exc: BaseException) -> int:
+    if os.environ.get("XL_CONFSCHED_DEBUG"):
+        raise exc
+    print(f"Internal error ({type(exc).__name__}: {exc}). Nothing was written. This is a bug in xl-confsched: "
+          "please report it with the command you ran (set XL_CONFSCHED_DEBUG=1 to see the details).",
+          file=sys.stderr)
+    return EXIT_INTERNAL
+
+
 def _terminate(signum, _frame):
     raise Cancelled(f"signal {signum}")
 
@@ -437,20 +485,29 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as err:
         print(f"Error: {err}", file=sys.stderr)
         return EXIT_WRITE_FAILED
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):
+        _stop_children()
         print("Cancelled. Nothing was written; any previous results are unchanged.", file=sys.stderr)
         return EXIT_CANCELLED
+    except OSError as exc:
+        import errno
+
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            print(f"Error: permission denied for {exc.filename or 'a file'}. Nothing was written; any previous "
+                  "results are unchanged. Choose a folder you can write to.", file=sys.stderr)
+            return EXIT_WRITE_FAILED
+        if exc.errno not in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", -1)):
+            return _internal(exc)
+        print("Error: the disk is full or a file size limit or quota was reached while working "
+              f"({exc.filename or 'a temporary file'}). Nothing was written; any previous results are unchanged. "
+              "Free some space and try again.", file=sys.stderr)
+        return EXIT_WRITE_FAILED
     except MemoryError:
         print("Error: the computer ran out of memory. Nothing was written. Reduce the size of the problem "
               "(fewer submissions, sessions or time slots) or use a computer with more memory.", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 - a bug: say so in one sentence, traceback on request
-        if os.environ.get("XL_CONFSCHED_DEBUG"):
-            raise
-        print(f"Internal error ({type(exc).__name__}: {exc}). Nothing was written. This is a bug in xl-confsched: "
-              "please report it with the command you ran (set XL_CONFSCHED_DEBUG=1 to see the details).",
-              file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal(exc)
     finally:
         for sig, handler in previous.items():
             try:

@@ -43,11 +43,12 @@ from typing import Any, Callable, Iterable
 
 import xlwings as xw
 
+from . import cells
 from .errors import InputError, InputIssue
 from .kinds import (SolveSettings, WorkbookKind, detect_kind, expected_table_names, kind_by_name,
                     normalise_name, unknown_kind_message)
 from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
-from .tables import Table, WorkbookData, trim_rows
+from .tables import Table, WorkbookData, rows_below, trim_rows
 from .writing import OutputError, Outputs, live_value
 
 TITLE = "Conference"
@@ -233,14 +234,21 @@ def read_book(book: xw.Book) -> WorkbookData:
     keys = {normalise_name(k): k for k in expected_table_names()}
     keys.update({normalise_name(k): k for k in data.tables})
     # defined names first, Excel Tables last: a Table wins over a name of the same key
-    found: list[tuple[str, xw.Range]] = _defined_names(book)
+    found: list[tuple[str, xw.Range, bool]] = [(n, r, False) for n, r in _defined_names(book)]
     for sheet in book.sheets:
-        found.extend(_tables_of(sheet))
-    for name, rng in found:
+        found.extend((n, r, True) for n, r in _tables_of(sheet))
+    whole = dict(data.tables)
+    for name, rng, is_table in found:
         key = keys.get(normalise_name(name))
         if key is None:
             continue
-        data.tables[key] = range_table(rng, rng.sheet.name, trim=True)
+        t = range_table(rng, rng.sheet.name, trim=True)
+        if is_table and rng.sheet.name in whole:  # rows typed below the Table: read, with a warning (tables.py)
+            last = rng.row + rng.rows.count - 1
+            t, issue = rows_below(t, whole[rng.sheet.name], name, last, rng.column, rng.column + rng.columns.count - 1)
+            if issue:
+                data.issues.append(issue)
+        data.tables[key] = t
     return data
 
 
@@ -280,12 +288,12 @@ def settings_from_book(book: xw.Book, progress: Callable[[str], None] | None = N
     if raw.get("model"):
         s.model = raw["model"]
     if "time_limit" in raw:
-        try:
-            value = float(raw["time_limit"].replace(",", "."))
+        try:  # the CLI's rule: a finite number of seconds, more than 0, at most a week
+            value = float(cells.number(raw["time_limit"], lo=0, hi=7 * 24 * 3600))
             if value <= 0:
                 raise ValueError
             s.time_limit = value
-        except ValueError:
+        except (ValueError, cells.CellError):
             issues.append(InputIssue("Settings", f"time limit {raw['time_limit']!r} is not a positive number of "
                                      f"seconds; used {s.time_limit:g}. Fix it with Conference > Settings.", "warning"))
     if "solver" in raw:
@@ -297,9 +305,10 @@ def settings_from_book(book: xw.Book, progress: Callable[[str], None] | None = N
                                      "Fix it with Conference > Settings.", "warning"))
     if "seed" in raw:
         try:
-            s.seed = int(float(raw["seed"]))
-        except ValueError:
-            pass
+            s.seed = cells.whole(raw["seed"], lo=0, hi=2**31 - 1)
+        except cells.CellError:
+            issues.append(InputIssue("Settings", f"seed {raw['seed']!r} is not a whole number from 0 to "
+                                     f"{2**31 - 1:,}; used {s.seed}. Fix it with Conference > Settings.", "warning"))
     if raw.get("hard_rules"):
         from .csplib.model import DEFAULT_HARD_RULES
 
@@ -925,7 +934,9 @@ def new_workbook(kind: str = "csplib", example: bool = False, folder: str | Path
         folder.mkdir(parents=True, exist_ok=True)
         stem = f"{TEMPLATE_STEMS.get(k.name, k.name)}_{'example' if example else 'blank'}"
         path = _unique_path(folder, stem, ".xlsx")
-        path = Path((mod.example_workbook if example else mod.blank_workbook)(path))
+        with Outputs() as files:  # never a half-written file under that name (xl_confsched.writing)
+            (mod.example_workbook if example else mod.blank_workbook)(files.temp_path(path))
+            files.commit()
         if open_book:
             xw.Book(str(path))
         return path

@@ -169,7 +169,7 @@ def unknown_kind_message(data: WorkbookData) -> str:
              + ", ".join(data.names()) + "."]
     for k in KINDS:
         missing = [s for s in k.signature if s not in data]
-        lines.append(f"  - a {k.title} needs the sheets {', '.join(k.signature)} (missing: {', '.join(missing)})")
+        lines.append(f"      · a {k.title} needs the sheets {', '.join(k.signature)} (missing: {', '.join(missing)})")
     lines.append("Start from a template: `xl-confsched new --kind KIND OUT.xlsx`.")
     return "\n".join(lines)
 

@@ -169,7 +169,7 @@ def hyperlink_to(sheet: str, cell: str, label: str) -> Any:
         return '"' + s.replace('"', '""') + '"'
     if len(target) > 250 or len(label) > 250:  # Excel's limit for a string in a formula is 255
         return label
-    return Formula(f"=HYPERLINK({lit(target)},{lit(label)})")
+    return Formula(f"=HYPERLINK({lit(target)},{lit(label)})", label=label)
 
 
 # --------------------------------------------------------------------------------------
@@ -191,7 +191,11 @@ def write_report_file(source: str | Path, report: Report, out: str | Path | None
     source = Path(source)
     out = Path(out) if out else source
     keep_vba = source.suffix.lower() in (".xlsm", ".xlam") and out.suffix.lower() in (".xlsm", ".xlam")
-    wb = load_workbook(source, keep_vba=keep_vba)
+    import warnings
+
+    with warnings.catch_warnings():  # what openpyxl cannot keep is reported when the workbook is read
+        warnings.simplefilter("ignore", UserWarning)
+        wb = load_workbook(source, keep_vba=keep_vba)
     drop = {n.lower() for n in (set(result_sheets or []) | set(report.sheet_names) | {STATUS_SHEET})}
     for name in list(wb.sheetnames):
         if name.lower() in drop:

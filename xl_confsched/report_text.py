@@ -14,7 +14,9 @@ def _fmt(v: Any) -> str:
         return f"{v:,.2f}" if v != int(v) else f"{int(v):,}"
     if isinstance(v, int) and not isinstance(v, bool):
         return f"{v:,}"
-    return "(formula)" if isinstance(v, Formula) else str(v)
+    if isinstance(v, Formula):
+        return v.label or "(formula)"
+    return str(v)
 
 
 def table_text(rows: list[list[Any]], max_rows: int = 60, number_formats: dict[int, str] | None = None) -> str:

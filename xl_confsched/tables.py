@@ -9,6 +9,7 @@ so every message can name the exact cell the organiser has to fix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -272,14 +273,24 @@ def load_workbook_data(path: str | Path) -> WorkbookData:
     why = _not_a_workbook(path)
     if why:
         raise InputError([InputIssue(str(path), why)])
+    import warnings
+
     try:
-        wb = load_workbook(path, data_only=True, read_only=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            wb = load_workbook(path, data_only=True, read_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl's own words are not for the organiser
         raise InputError([InputIssue(str(path), f"{path} cannot be read as an Excel workbook "
                                                 f"({type(exc).__name__}). Open it in Excel or LibreOffice, "
                                                 "save it as .xlsx and try again.")]) from exc
     try:
         data = WorkbookData(source=str(path))
+        lost = sorted({m.group(1) for w in caught
+                       if (m := re.search(r"^(.+?) (?:extension )?is not supported and will be removed", str(w.message)))})
+        if lost:
+            data.issues.append(InputIssue(str(path), "the workbook uses Excel features that xl_confsched cannot "
+                                                     f"keep ({', '.join(lost)}): an output workbook written from it "
+                                                     "does not have them. Keep your original file.", "warning"))
         for ws in wb.worksheets:
             data.tables[ws.title] = table_from_worksheet(ws)
         whole = dict(data.tables)

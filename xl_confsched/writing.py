@@ -67,9 +67,13 @@ class Formula(str):
     a text cell, whatever it starts with.  The leading ``=`` is optional.
     """
 
-    def __new__(cls, text: str) -> "Formula":
+    label: str | None  # what a terminal shows instead of the formula (e.g. a link's text)
+
+    def __new__(cls, text: str, label: str | None = None) -> "Formula":
         text = str(text)
-        return super().__new__(cls, text if text.startswith("=") else "=" + text)
+        obj = super().__new__(cls, text if text.startswith("=") else "=" + text)
+        obj.label = label
+        return obj
 
 
 # characters XML 1.0 cannot carry (openpyxl raises IllegalCharacterError on them)
@@ -431,12 +435,15 @@ class Outputs:
         cached values back, so that the written file reads as the source did."""
         buf = io.BytesIO()
         try:
-            wb.save(buf)
+            wb.save(buf)  # (openpyxl spools each sheet through a temporary file of its own)
             data = buf.getvalue()
             if cached_from is not None:
                 data = carry_cached_values(cached_from, data, keep_sheets)
-        except BaseException:
+        except BaseException as exc:
             self.discard()
+            _collect_quietly(exc)  # openpyxl's half-run sheet writers would print "Exception ignored in …"
+            if isinstance(exc, OSError):
+                raise OutputError(_describe_failure(Path(target), exc), Path(target)) from exc
             raise
         return self.write_bytes(target, data)
 
@@ -612,6 +619,21 @@ class Outputs:
             if it.backup is not None and not it.placed:
                 _remove(it.backup)
         self._closed = True
+
+
+def _collect_quietly(exc: BaseException) -> None:
+    """Finalise the generators a failed library call abandoned (held by the traceback's frames) now,
+    without their cleanup errors reaching the terminal."""
+    import gc
+    import traceback
+
+    traceback.clear_frames(exc.__traceback__)
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda _info: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = old
 
 
 def _link_anonymous(fd: int, path: Path) -> None:

@@ -43,10 +43,11 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     if a.gap_relative is not None and base.solved:
         status += f" (integrality gap {a.gap_relative:.2%})"
     sheets.append(status_sheet(warnings, summary))
+    # no base plan: a failed solve (exit 3, the previous results stay); the summary says why
     return Report(kind=KIND, sheets=sheets, status=status,
                   objective=base.evaluation.objective if base.solved else None,  # type: ignore[union-attr]
                   summary=summary, issues=warnings, text_sheets=[COMPARISON, SCENARIO_RESULTS],
-                  data=_data(a))
+                  data=_data(a), ok=bool(base.solved))
 
 
 def _data(a: Analysis) -> dict[str, Any]:

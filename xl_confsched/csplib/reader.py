@@ -50,6 +50,7 @@ _TZ_RE = re.compile(r"^GMT([+-])(0|[1-9]|1[0-2])$")
 PENALTY_MAX = 1e9  # penalties and weights: beyond this the solver's arithmetic is not exact
 SLOTS_PER_SESSION_MAX = 1000
 ORDER_MAX = 1_000_000
+SCHEDULE_ROWS_MAX = 1_000_000  # Excel's sheets end at row 1,048,576
 NEGATIVE_PENALTY = ("a negative penalty is a reward: the schedule will seek this placement. Enter 0 or a positive "
                     "penalty if that is not meant.")
 
@@ -237,6 +238,11 @@ class _Reader:
                 if k_idx[name] not in used:
                     self.log.error(t_tab.ref(i, 0), f"track '{name}' has no submissions. Give it at least one "
                                                     f"submission on the submissions sheet, or delete the track.")
+            rows = sum(s.slots for s in sessions) + len(sessions) + 2
+            if rows > SCHEDULE_ROWS_MAX:
+                self.log.error("sessions", f"the sessions have {sum(s.slots for s in sessions):,} time slots in "
+                                           f"all; the Schedule sheet has a row per time slot and holds at most "
+                                           f"{SCHEDULE_ROWS_MAX:,}. Lower Max Number of Timeslots.")
             need = sum(s.required_slots for s in subs)
             have = sum(s.slots for s in sessions) * len(rooms)
             if need > have:

@@ -7,11 +7,13 @@ availabilities with phases 1–2 fixed (blocks to block-timeslots), then rooms a
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import cells
 from ..errors import InputError, InputIssue, IssueLog
 from ..kinds import SolveSettings
 from ..report import Block, Report, SheetReport, status_sheet
@@ -181,20 +183,17 @@ def read_schedule(table: Table, problem: Problem) -> tuple[Schedule, list[InputI
             continue
         s = 0
         if js is not None:
-            sv = table.value(i, js)
-            if not isinstance(sv, (int, float)) or not 1 <= int(sv) <= problem.blocks[b].k:
+            try:
+                s = cells.whole(table.value(i, js), lo=1, hi=problem.blocks[b].k) - 1
+            except cells.CellError:
                 log.error(table.ref(i, js), f"slot must be 1…{problem.blocks[b].k} in block {problem.blocks[b].name}.")
                 continue
-            s = int(sv) - 1
         t = problem.blocks[b].first + s
         for j, r in room_cols.items():
             v = table.value(i, j)
             if is_blank(v):
                 continue
-            text = str(v.item() if hasattr(v, "item") else v)
-            if isinstance(v, float) and v.is_integer():
-                text = str(int(v))
-            tid = text.split(" — ", 1)[0].strip()
+            tid = cells.text(v).split(" — ", 1)[0].strip()
             if tid.casefold().startswith("(empty"):
                 continue
             x = ids.get(tid.casefold())
@@ -312,7 +311,9 @@ def build_report(problem: Problem, schedule: Schedule, ev: Evaluation, *, status
     # ---- Achievement ------------------------------------------------------------------------
     bounds = bounds or {}
     lb = bounds.get("missed_lb")
-    att_best = problem.upper_bound - (int(-(-lb // 1)) if lb is not None and lb == lb else 0)
+    if lb is not None and not math.isfinite(lb):  # a phase 1 stopped before its LP gave a bound
+        lb = None
+    att_best = problem.upper_bound - (int(-(-lb // 1)) if lb is not None else 0)
     ach = [["Priority", "Term", "Achieved", "Best possible / bound", "Share", "Note"],
            [1, "Attendance (wanted talks that can be attended)", ev.attendance, problem.upper_bound,
             _share(ev.attendance, problem.upper_bound), "bound = Σ ticks (nothing wanted in parallel)"],

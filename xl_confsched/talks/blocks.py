@@ -476,11 +476,14 @@ class BlockModel:
                 bound, best_duals = lag, (pi.copy(), mu.copy())
             b_now = max(0.0, math.ceil(bound - 1e-6) if integral else bound)  # costs are never negative
             lp_now = math.ceil(lp - 1e-6) if integral else lp
-            if score is not None and integer_seconds > 0 and not art_used and lp_now <= b_now + 1e-9 \
-                    and lp_now != tried_at \
-                    and (target is None or lp_now < target - 1e-9):
-                tried_at = lp_now  # the LP says a schedule at the bound may exist among these blocks
-                found = self._integer(h, cols, min(integer_seconds, 3.0))
+            # an integer solve over the blocks so far: when the LP meets the bound (a schedule at the bound may
+            # be among them), and every third round while the LP says a better schedule than the best known
+            # may be there
+            fresh = tried_at is None or lp_now != tried_at[0] or len(cols) >= 1.2 * tried_at[1]
+            if score is not None and integer_seconds > 0 and not art_used and fresh \
+                    and (target is None or lp_now < target - 1e-9) and (lp_now <= b_now + 1e-9 or it % 3 == 0):
+                tried_at = (lp_now, len(cols))  # retried when the LP moves or the blocks grew by a fifth
+                found = self._integer(h, cols, min(integer_seconds, 3.0 if lp_now <= b_now + 1e-9 else 2.0))
                 self._relax(h)
                 c = score(found) if found is not None else None
                 if c is not None and (target is None or c < target - 1e-9):

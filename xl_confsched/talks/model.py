@@ -330,6 +330,10 @@ def solve(f: Formulation, time_limit: float, solver: str = "cbc", seed: int = 0,
         gap_rel=gap_rel, verbose=verbose, progress=progress, constant=constant, cancel=cancel))
     log = "\n".join(r.log)
     bound = r.bound + constant if r.bound is not None else None
+    if bound is not None:
+        # every formulation's objective is a cost, never negative on a schedule (the groups model's
+        # negative corrections only undo double counts): a bound below 0 says nothing and is not shown
+        bound = max(0.0, bound)
     seconds = time.time() - t0
     sol = prob.sol_status
     n_vars = len(prob.variables())
@@ -348,10 +352,25 @@ def solve(f: Formulation, time_limit: float, solver: str = "cbc", seed: int = 0,
                        n_vars, f.n_constraints, log)
 
 
-def lp_bound(problem: TalkProblem, formulation: str = "groups", hard_pairs_mode: str = "soft") -> float | None:
-    """Value of the LP relaxation (a lower bound on the cost of every schedule)."""
+def lp_bound(problem: TalkProblem, formulation: str = "groups", hard_pairs_mode: str = "soft",
+             time_limit: float = 600.0, solver: str = "cbc", cancel: CancelToken | None = None) -> float | None:
+    """Value of the LP relaxation (a lower bound on the cost of every schedule), or None when the
+    LP was not solved to optimality within ``time_limit``."""
     f = build(problem, formulation, hard_pairs_mode)
-    run = solvers.solve(f.prob, solvers.SolverOptions(solver="cbc", mip=False, time_limit=600))
+    run = solvers.solve(f.prob, solvers.SolverOptions(solver=solver, mip=False, time_limit=time_limit,
+                                                      cancel=cancel))
     if not run.proven_optimal:
         return None
     return float(pulp.value(f.prob.objective) or 0.0)
+
+
+def group_count(problem: TalkProblem, forbidden) -> int:
+    """Number of group columns the 'groups' formulation would have (without building it)."""
+    probe = StartTime.__new__(StartTime)
+    probe.problem, probe.pair_model = problem, "groups"
+    probe._cover = {}
+    for i in range(problem.T):
+        for s0 in problem.starts[i]:
+            for c in problem.covered(i, s0):
+                probe._cover[i, c] = True
+    return probe.group_count(forbidden)

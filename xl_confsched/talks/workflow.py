@@ -33,7 +33,8 @@ from .results import TABLE, build_report
 from .rules import Evaluation, Schedule, evaluate
 
 
-MIP_MIN_SECONDS = 30.0  # less than this and CBC rarely gets past the big MIP's root in soft mode
+MIP_MIN_SECONDS = 30.0
+LP_MAX_GROUPS = 40_000  # the group model's LP relaxation is worth its seconds up to about this many groups  # less than this and CBC rarely gets past the big MIP's root in soft mode
 
 
 def _best(p: TalkProblem, candidates: list[tuple[str, Schedule]]) -> Schedule:
@@ -200,6 +201,20 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
                 ls_time = max(0.5, min(5.0, 0.15 * (deadline - time.time())))
                 sched, cost = local_search(p, seconds=ls_time, seed=settings.seed, hard=False)
                 inc.add("local search", sched)
+        left = deadline - time.time()
+        if not inc.proven and use_blocks and hard and left > 20 and not cancelled() \
+                and M.group_count(p, p.hard_pairs) <= LP_MAX_GROUPS:
+            # the group model's LP relaxation: with the hard pairs apart (few groups) a true bound in
+            # seconds, while the block decomposition's (stronger at convergence) is often still below 0
+            # after a minute on a busy machine; with every pair soft its LP is large and weak (8.6 after
+            # 39 s on the example's survey, against a best schedule of 78), so it is not run then
+            t_lp = time.time()
+            lp = M.lp_bound(p, "groups", mode, time_limit=min(15.0, 0.25 * left),
+                            solver="highs" if settings.solver == "highs" else "cbc", cancel=token)
+            inc.add_bound(lp, "LP relaxation of the group model")
+            run["Group-model LP bound"] = (f"{_fmt(tidy(p, lp, hard))} in {time.time() - t_lp:.1f} s" if lp is not None
+                                           else f"not solved in {time.time() - t_lp:.1f} s")
+            _progress(settings, f"LP relaxation of the group model: bound {_fmt(tidy(p, lp, hard))}")
         if not inc.proven and use_blocks and deadline - time.time() > 1.0 and not cancelled():
             # the block decomposition's column-generation bound is far stronger than the MIP's LP bound
             from .blocks import BlockModel
@@ -284,7 +299,7 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
         run["Status"] = "no solution"
         from ..report import status_sheet
         return Report(kind="talks", sheets=[status_sheet(issues, summary)], status="no solution",
-                      objective=None, summary=summary, issues=issues)
+                      objective=None, summary=summary, issues=issues, ok=False)
 
     scored = [(evaluate(p, s), origin) for origin, s in inc.candidates]
     scored = [(ev, o) for ev, o in scored if ev.feasible and (not hard or ev.all_hard_pairs_apart)] or scored
@@ -346,14 +361,7 @@ def _mip(p: TalkProblem, formulation: str, mode: str, settings: SolveSettings, s
         return None
     t0 = time.time()
     if formulation == "groups":
-        probe = M.StartTime.__new__(M.StartTime)  # count groups before building them
-        probe.problem, probe.pair_model = p, "groups"
-        probe._cover = {}
-        for i in range(p.T):
-            for s0 in p.starts[i]:
-                for c in p.covered(i, s0):
-                    probe._cover[i, c] = True
-        n = probe.group_count(p.hard_pairs if mode == "hard" else [])
+        n = M.group_count(p, p.hard_pairs if mode == "hard" else [])  # count groups before building them
         if n > M.MAX_GROUP_COLUMNS:
             run["Model note"] = f"{n} group columns is too many; used the 'pairs' formulation"
             formulation = "pairs"
