@@ -328,6 +328,7 @@ def solve(f: Formulation, time_limit: float, solver: str = "cbc", seed: int = 0,
     r = solvers.solve(prob, solvers.SolverOptions(
         solver=solver, time_limit=time_limit, seed=seed, threads=threads or 1, warm_start=bool(start),
         gap_rel=gap_rel, verbose=verbose, progress=progress, constant=constant, cancel=cancel))
+    _interrupted(r, cancel)
     log = "\n".join(r.log)
     bound = r.bound + constant if r.bound is not None else None
     if bound is not None:
@@ -352,6 +353,13 @@ def solve(f: Formulation, time_limit: float, solver: str = "cbc", seed: int = 0,
                        n_vars, f.n_constraints, log)
 
 
+def _interrupted(run, cancel: CancelToken | None) -> None:
+    """Ctrl-C reached the solver, which stopped and kept its best solution: the talk Solve stops as a
+    whole (it writes nothing on Ctrl-C), so the interrupt goes on up instead of into the next phase."""
+    if run.interrupted and not (cancel is not None and cancel.cancelled):
+        raise KeyboardInterrupt
+
+
 def lp_bound(problem: TalkProblem, formulation: str = "groups", hard_pairs_mode: str = "soft",
              time_limit: float = 600.0, solver: str = "cbc", cancel: CancelToken | None = None) -> float | None:
     """Value of the LP relaxation (a lower bound on the cost of every schedule), or None when the
@@ -359,6 +367,7 @@ def lp_bound(problem: TalkProblem, formulation: str = "groups", hard_pairs_mode:
     f = build(problem, formulation, hard_pairs_mode)
     run = solvers.solve(f.prob, solvers.SolverOptions(solver=solver, mip=False, time_limit=time_limit,
                                                       cancel=cancel))
+    _interrupted(run, cancel)
     if not run.proven_optimal:
         return None
     return float(pulp.value(f.prob.objective) or 0.0)
