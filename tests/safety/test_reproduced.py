@@ -69,7 +69,7 @@ def test_talks_solve_that_finds_nothing_says_so_and_writes_nothing(tmp_path, mon
     monkeypatch.setattr(workflow, "_mip", lambda *a, **k: None)
     monkeypatch.setattr(workflow, "BackgroundSearch", None, raising=False)
     data = load_workbook_data(src)
-    settings = SolveSettings(time_limit=5, extra={"no_background": True})
+    settings = SolveSettings(time_limit=5, background_search=False)
 
     class NoBlocks:
         def __init__(self, *a, **k):
@@ -97,8 +97,8 @@ def test_solve_under_a_file_size_limit_writes_neither_file(solved, tmp_path):
     before = snapshot(tmp_path)
     r = program("solve", src, "-o", out, "--time-limit", "3", "--quiet", shell_prefix="ulimit -f 20;")
     no_traceback(r)
-    assert r.code == 4, str(r)  # (here the solver's own work files hit the limit first)
-    assert "disk is full or a" in r.err and "Nothing was written" in r.err
+    assert r.code == 4, str(r)  # the solver's work files (CBC) or the result files hit the limit
+    assert "disk is full or a" in r.err and ("Nothing was written" in r.err or "Nothing was changed" in r.err)
     assert snapshot(tmp_path) == before
 
 
