@@ -398,3 +398,39 @@ def test_optimiser_best_bound_never_exceeds_a_schedule(csplib_dir, name):
     assert res.best_bound <= best.ev.total + TOL * max(1.0, abs(best.ev.total)), \
         f"{name}: the run's best_bound {res.best_bound:,.0f} is not a lower bound: {best.describe()}"
 
+
+
+# --------------------------------------------------------------------------- the tracks one by one
+
+TRACKS_ALONE_SECONDS = 30
+
+
+@pytest.mark.parametrize("seed,negative", TINY)
+def test_tracks_alone_bound_on_every_schedule_of_tiny_instances(seed, negative):
+    from xl_confsched.csplib.bounds import tracks_alone_bound
+
+    problem, minima, count = _tiny_minima(seed, negative)
+    got = tracks_alone_bound(problem, TRACKS_ALONE_SECONDS)
+    assert got is not None, "two tiny tracks must get a bound well within the time"
+    bound, proven = got
+    assert proven == problem.T
+    low, sched = minima["total"]
+    assert bound <= low + TOL * max(1.0, abs(low)), \
+        (f"{problem.name}: tracks-alone bound {bound:g} but the best of {count} schedules scores {low:g} "
+         f"(grid {sorted(sched.grid.items())}, cells {sorted(sched.cells.items())})")
+
+
+@pytest.mark.parametrize("name", _total_cases())
+def test_tracks_alone_bound_holds_on_schedules_found_by_other_means(csplib_dir, name):
+    from xl_confsched.csplib.bounds import tracks_alone_bound
+
+    if name is None:
+        pytest.skip("no instances")
+    problem = _problem(name)
+    got = tracks_alone_bound(problem, TRACKS_ALONE_SECONDS)
+    if got is None:
+        pytest.skip(f"{name}: no tracks-alone bound in {TRACKS_ALONE_SECONDS} s")
+    bound, _ = got
+    best = min(_schedules(name), key=lambda f: f.ev.total)
+    assert best.ev.total >= bound - TOL * max(1.0, abs(bound)), \
+        f"{name}: the tracks-alone bound {bound:,.1f} is not a lower bound: {best.describe()}"

@@ -37,6 +37,7 @@ import numpy as np
 from ..kinds import SolveSettings
 from ..solvers import current_cancel
 from .bounds import term_bounds as rule_bounds
+from .bounds import tracks_alone_bound
 from .capacity import CapacityReport, check_capacity
 from .evaluate import evaluate
 from .model import BIG, DEFAULT_HARD_RULES, BuiltModel, build_model, hard_keys
@@ -53,6 +54,8 @@ from .timeslots import assign_timeslots
 BRANCH_AND_BOUND_MAX_COLUMNS = 25_000
 BRANCH_AND_BOUND_WHOLE_COLUMNS = 5_000  # up to this size it keeps its core for the whole search
 BRANCH_AND_BOUND_SHARE = 0.35  # above, its share of the search time
+LP_MAX_COLUMNS = 30_000  # the LP bound of larger models takes longer than a one-minute run
+TRACKS_ALONE_SECONDS = 20.0  # at most this for the tracks-one-by-one bound
 WORK_NODES = 60  # node limit of every sub-problem in fixed-work mode (``--work``)
 
 
@@ -400,6 +403,21 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
 
     helpers: list[threading.Thread] = []
     bb_result: dict = {}
+
+    def tracks_alone() -> None:
+        """The tracks one by one (bounds.tracks_alone_bound): a true bound in seconds where the LP of the
+        whole model takes minutes."""
+        if built.n_variables <= BRANCH_AND_BOUND_WHOLE_COLUMNS or plan.fixed_steps is not None or built.mode != "full":
+            return
+        try:
+            got = tracks_alone_bound(problem, min(TRACKS_ALONE_SECONDS, 0.3 * plan.seconds("search")),
+                                     should_stop=lambda: cancelled() or shared.stop)
+            if got is not None:
+                bound.raise_to(got[0])
+                bb_result["tracks alone"] = got
+        except Exception as exc:  # noqa: BLE001
+            bb_result["error"] = exc
+
     if plan.branch_and_bound:
         bb_pm = PersistentModel(mm, seed=settings.seed)
 
@@ -408,6 +426,7 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
                 v, o, _ = shared.best()
                 return o, v
 
+            tracks_alone()
             bb_deadline = min(deadline, time.perf_counter() + plan.seconds("branch and bound"))
             if plan.seconds("branch and bound") < plan.seconds("search"):
                 # it may not finish its root in its share: the LP bound first, so there always is one
@@ -446,6 +465,9 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
         lp_pm = PersistentModel(mm, seed=settings.seed)
 
         def lp() -> None:
+            tracks_alone()
+            if built.n_variables > LP_MAX_COLUMNS:
+                return  # its LP takes minutes (OR60F2: 90 s)
             try:
                 r = lp_pm.solve(max(0.5, deadline - time.perf_counter()), lp_only=True)
                 if r.status == "optimal":
@@ -520,6 +542,10 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
         note = (f"branch and bound on the whole model beside the search: {r.status}, "
                 f"{r.seconds:.0f} s, bound {bound.value:,.1f}" if bound.value is not None else
                 f"branch and bound on the whole model beside the search: {r.status}, {r.seconds:.0f} s")
+    if "tracks alone" in bb_result:
+        b, n = bb_result["tracks alone"]
+        note = (note + "; " if note else "") + (f"bound from the tracks one by one: {b:,.1f} ({n} of {problem.T} "
+                                                 "tracks settled exactly)")
     if "error" in bb_result:
         note = (note + "; " if note else "") + f"the bound's solver failed: {bb_result['error']!r}"
     values, value, _ = shared.best()
