@@ -40,3 +40,7 @@ def test_solve_keeps_inputs_and_writes_results(tmp_path: Path):
     run_rows = {r[0]: r[1] for r in after["Run"].iter_rows(values_only=True) if r and r[0]}
     assert run_rows["Objective (evaluator)"] == result["objective"]
     assert run_rows["Status"] in ("optimal", "feasible")
+    # the proven bound is in the JSON, the same as the Run sheet's, and below the evaluator's score
+    bound = result["data"]["best_bound"]
+    assert bound is not None and bound <= result["objective"] + 1e-6
+    assert abs(float(run_rows["Lower bound (solver)"]) - bound) < 1e-6

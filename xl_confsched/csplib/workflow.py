@@ -239,7 +239,8 @@ def solve(data: WorkbookData, settings: SolveSettings) -> Report:
     def write_sol(out: Path, outputs) -> None:
         write_solution(problem, sched, Path(out).with_name(Path(out).stem + "_sol.xlsx"), ev, outputs=outputs)
 
-    data = evaluation_data(ev) | {"status": result.status, "gap": gap, "run": dict(items[:-1])}
+    data = evaluation_data(ev) | {"status": result.status, "gap": gap, "run": dict(items[:-1]),
+                                  "best_bound": best_bound if result.status != "relaxed" else None}
     return Report(kind="csplib", sheets=sheets, status=result.status, objective=ev.total, summary=summary,
                   issues=warnings, side_files=[write_sol], data=data, text_sheets=["Achievement", "Run"])
 
