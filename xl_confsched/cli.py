@@ -176,6 +176,18 @@ def _print_report(report: Report, as_json: bool) -> None:
         print(report_as_text(report))
 
 
+def _stored_hard_rules(data) -> str:
+    """The hard rules stored in the workbook by Conference ▸ Settings (so the command line and Excel
+    solve alike), else the default."""
+    stored = str(data.settings.get("hard_rules", "")).strip().lower()
+    if stored in ("none", "presenters", "all"):
+        return stored
+    if stored:
+        print(f"Warning: the workbook's stored hard rules {stored!r} are not none, presenters or all; used none. "
+              "Fix it with Conference > Settings or give --hard-rules.", file=sys.stderr)
+    return "none"
+
+
 def cmd_solve(args) -> int:
     data = _load(args.workbook)
     kind = _kind_for(data, args.kind)
@@ -191,7 +203,7 @@ def cmd_solve(args) -> int:
         model=args.model.strip().lower() if args.model else None, time_limit=args.time_limit, solver=args.solver,
         seed=args.seed, verbose=args.verbose,
         progress=(lambda msg: print(msg, file=sys.stderr, flush=True)) if not args.quiet else None,
-        started=args.started, hard_rules=args.hard_rules or "none", work=args.work, fix=args.fix,
+        started=args.started, hard_rules=args.hard_rules or _stored_hard_rules(data), work=args.work, fix=args.fix,
         start_from=args.start_from, max_changes=args.max_changes,
     )
     report = kind.solve(data, settings)
@@ -376,9 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "instead of searching until the time limit, so the same seed gives the same schedule")
     s.add_argument("--hard-rules", choices=["presenters", "all", "none"],
                    help="conference schedules: which of the paper's hard rules hold besides the weighted objective "
-                        "(default all: no presenter in two places and one room per track, as in the paper's exact "
-                        "model; presenters: only the first, rooms per track as the instance weighs them; "
-                        "none: only the weights)")
+                        "(none: only the weights; presenters: no presenter in two places; all: also one room per "
+                        "track, as in the paper's exact model; default: the workbook's stored setting "
+                        "(Conference > Settings), else none)")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
     s.add_argument("--quiet", action="store_true", help="no progress lines")
     s.add_argument("--verbose", action="store_true", help="show the solver's own log")

@@ -48,12 +48,10 @@ from .errors import InputError, InputIssue
 from .kinds import (SolveSettings, WorkbookKind, detect_kind, expected_table_names, kind_by_name,
                     normalise_name, unknown_kind_message)
 from .report import STATUS_SHEET, Block, Chart, Report, SheetReport, status_sheet
-from .tables import Table, WorkbookData, rows_below, trim_rows
+from .tables import SETTING_KEYS, SETTING_PREFIX, Table, WorkbookData, rows_below, setting_text, trim_rows
 from .writing import OutputError, Outputs, live_value
 
 TITLE = "Conference"
-SETTING_PREFIX = "xlcs_"
-SETTING_KEYS = ("model", "time_limit", "solver", "seed", "hard_rules")
 TEMPLATE_STEMS = {"csplib": "conference"}
 
 HEADER_FILL = "#DDEBF7"
@@ -224,7 +222,7 @@ def _defined_names(book: xw.Book) -> list[tuple[str, xw.Range]]:
 
 def read_book(book: xw.Book) -> WorkbookData:
     """The live book as :class:`WorkbookData`: sheets, overridden by matching Tables / names."""
-    data = WorkbookData(source=book.name)
+    data = WorkbookData(source=book.name, settings=read_settings(book))
     skip = {STATUS_SHEET}
     for sheet in book.sheets:
         if sheet.name in skip:
@@ -256,15 +254,6 @@ def read_book(book: xw.Book) -> WorkbookData:
 # settings (hidden defined names, written by the Settings button)
 # --------------------------------------------------------------------------------------
 
-def _name_value(refers_to: str | None) -> str | None:
-    if refers_to is None:
-        return None
-    s = refers_to[1:] if refers_to.startswith("=") else refers_to
-    if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
-        s = s[1:-1].replace('""', '"')
-    return s.strip()
-
-
 def read_settings(book: xw.Book) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, n in _names(book):
@@ -272,7 +261,7 @@ def read_settings(book: xw.Book) -> dict[str, str]:
             key = name[len(SETTING_PREFIX):].lower()
             if key in SETTING_KEYS:
                 try:
-                    value = _name_value(n.refers_to)
+                    value = setting_text(n.refers_to)
                 except Exception:  # noqa: BLE001
                     value = None
                 if value:

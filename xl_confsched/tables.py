@@ -19,6 +19,20 @@ from openpyxl.utils import get_column_letter
 from .errors import InputError, InputIssue
 
 
+SETTING_PREFIX = "xlcs_"  # the Settings button stores each setting as a hidden name xlcs_<key>
+SETTING_KEYS = ("model", "time_limit", "solver", "seed", "hard_rules")
+
+
+def setting_text(refers_to: str | None) -> str | None:
+    """A stored setting's text from its name's formula (``="all"`` → ``all``)."""
+    if refers_to is None:
+        return None
+    s = refers_to[1:] if refers_to.startswith("=") else refers_to
+    if len(s) >= 2 and s[0] == '"' and s[-1] == '"':
+        s = s[1:-1].replace('""', '"')
+    return s.strip()
+
+
 def cell_ref(sheet: str, row: int, col: int) -> str:
     """``submissions!C14`` style reference (1-based row/col)."""
     return f"{sheet}!{get_column_letter(col)}{row}"
@@ -98,6 +112,7 @@ class WorkbookData:
     source: str = ""
     issues: list[InputIssue] = field(default_factory=list)
     uncalculated: dict[str, list[str]] = field(default_factory=dict)  # sheet → formula cells without a value
+    settings: dict[str, str] = field(default_factory=dict)  # the stored settings (Conference ▸ Settings), by key
 
     def key(self, name: str) -> str | None:
         """The workbook's own spelling of the sheet ``name`` (None when there is no such sheet)."""
@@ -298,6 +313,11 @@ def load_workbook_data(path: str | Path) -> WorkbookData:
         keys.update({normalise_name(k): k for k in data.tables})
         found: list[tuple[str, object, str, bool]] = []
         for name, dn in wb.defined_names.items():
+            if name.lower().startswith(SETTING_PREFIX):
+                key, value = name[len(SETTING_PREFIX):].lower(), setting_text(getattr(dn, "attr_text", None))
+                if key in SETTING_KEYS and value:
+                    data.settings[key] = value
+                continue
             try:
                 dests = list(dn.destinations)
             except Exception:  # noqa: BLE001 - a constant or formula, not a range

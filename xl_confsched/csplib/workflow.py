@@ -15,6 +15,7 @@ from ..report import Report, status_sheet
 from ..tables import WorkbookData, load_workbook_data
 from .evaluate import Evaluation, evaluate
 from .live_formulas import live_checks_sheet
+from .model import DEFAULT_HARD_RULES
 from ..plain_words import quality
 from ..publish.sheet import programme_sheet
 from .problem import Problem
@@ -85,8 +86,27 @@ def derived_views(problem: Problem, sched: Schedule, ev: Evaluation, locked: set
     return [schedule_sheet(problem, sched, locked), programme_sheet(prog), live_checks_sheet(problem, ev)]
 
 
+HARD_RULE_CHOICES = ("none", "presenters", "all")
+
+
+def hard_rules_of(data: WorkbookData) -> str:
+    """The hard rules the organiser chose for this workbook: the stored setting (Conference ▸
+    Settings), else what the last Solve used (its Run sheet), else the default — so that Check
+    explains the schedule as Solve did."""
+    stored = str(data.settings.get("hard_rules", "")).strip().lower()
+    if stored in HARD_RULE_CHOICES:
+        return stored
+    run = data.get("Run")
+    if run is not None:
+        for row in run.rows:
+            if len(row) >= 2 and str(row[0]).strip() == "Hard rules" and str(row[1]).strip().lower() in HARD_RULE_CHOICES:
+                return str(row[1]).strip().lower()
+    return DEFAULT_HARD_RULES
+
+
 def evaluation_report(problem: Problem, sched: Schedule, ev: Evaluation, source: str,
-                      warnings: list[InputIssue], live: bool = False, locked: set[int] | None = None) -> Report:
+                      warnings: list[InputIssue], live: bool = False, locked: set[int] | None = None,
+                      hard_rules: str = DEFAULT_HARD_RULES) -> Report:
     bounds, methods = term_bounds(problem)
     summary = (f"Checked the schedule from {source}: objective {_n(ev.total)} "
                f"({len(ev.violations)} violation(s); all scheduled: {'yes' if ev.all_scheduled else 'no'}; "
@@ -94,9 +114,14 @@ def evaluation_report(problem: Problem, sched: Schedule, ev: Evaluation, source:
     sheets = []
     if live:  # the schedule came from the Schedule sheet: rewrite every view drawn from it
         sheets += derived_views(problem, sched, ev, locked or set())
-    sheets += [violations_sheet(problem, ev), achievement_sheet(problem, ev, bounds, methods)]
-    if warnings:
-        sheets.append(status_sheet(warnings, "Warnings about the input"))
+    sheets += [violations_sheet(problem, ev, hard_rules=hard_rules), achievement_sheet(problem, ev, bounds, methods)]
+    allowed = allowed_by_weights(problem, ev, hard_rules)
+    if allowed:
+        summary += (f" {len(allowed)} thing(s) the paper's hard rules would forbid are allowed by the weights "
+                    f"(hard rules '{hard_rules}'): see the Status sheet.")
+    if warnings or allowed:
+        sheets.append(status_sheet(warnings + allowed, "Warnings about the input" if not allowed else
+                                   "What the schedule does because the weights allow it, and warnings about the input"))
     return Report(kind="csplib", sheets=sheets, status="checked", objective=ev.total, summary=summary,
                   issues=warnings, data=evaluation_data(ev), text_sheets=["Achievement"])
 
@@ -121,7 +146,7 @@ def check(data: WorkbookData) -> Report:
                               f"{problem.S} sessions, {problem.R} rooms); it holds no schedule yet — Solve makes one.")
     sched, locked, source = found
     return evaluation_report(problem, sched, evaluate(problem, sched), source, warnings,
-                             live=source.startswith(SCHEDULE), locked=locked)
+                             live=source.startswith(SCHEDULE), locked=locked, hard_rules=hard_rules_of(data))
 
 
 def programme(data: WorkbookData):
@@ -141,7 +166,8 @@ def check_solution_file(data: WorkbookData, solution: str | Path) -> Report:
     problem, warnings = read_problem_with_warnings(data)
     sol = load_workbook_data(solution)
     sched = read_solution(problem, sol)
-    return evaluation_report(problem, sched, evaluate(problem, sched), f"{solution}", warnings)
+    return evaluation_report(problem, sched, evaluate(problem, sched), f"{solution}", warnings,
+                             hard_rules=hard_rules_of(data))
 
 
 def _load_schedule_file(problem: Problem, path: str | Path) -> Schedule:
