@@ -226,6 +226,8 @@ def write_result_files(source: str | Path, report: Report, out: str | Path,
 
 
 def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
+    from copy import copy
+
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -241,6 +243,9 @@ def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
     input_fill = PatternFill("solid", fgColor="FFF2CC")
     thin = Side(style="thin", color="A6A6A6")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    # a cell's style is set once per distinct look and copied to every other cell that has it (openpyxl
+    # looks each style object up in the workbook's list: setting them cell by cell is most of the write)
+    looks: dict[tuple, Any] = {}
     for block in sheet.blocks:
         row0, col0 = block_origin(block)
         if block.title:
@@ -248,23 +253,31 @@ def write_sheet_openpyxl(wb, sheet: SheetReport) -> None:
             c.font = title_font
         for i, row in enumerate(block.rows):
             for j, v in enumerate(row):
-                c = put_cell(ws, row0 + i, col0 + j, v)
                 head = block.header and i == 0
-                if head or (i, j) in block.bold:
+                fill = block.fills.get((i, j)) or (input_fill.fgColor.rgb if i > 0 and j in block.input_columns
+                                                   else None)
+                wrap = (row0 + i, col0 + j) in lay.wrapped
+                if v is None and not (head or fill or block.borders or wrap or (i, j) in block.bold):
+                    continue  # an empty, unstyled cell is not written at all
+                c = put_cell(ws, row0 + i, col0 + j, v)
+                fmt = None if head else (block.cell_formats.get((i, j)) or block.number_formats.get(j) or
+                                         default_number_format(c.value))
+                look = (head or (i, j) in block.bold, fmt, fill, bool(block.borders), wrap, bool(c.quotePrefix))
+                style = looks.get(look)
+                if style is not None:
+                    c._style = copy(style)
+                    continue
+                if look[0]:
                     c.font = bold
-                if not head:
-                    fmt = block.cell_formats.get((i, j)) or block.number_formats.get(j) or \
-                        default_number_format(c.value)
-                    if fmt:
-                        c.number_format = fmt
-                if i > 0 and j in block.input_columns:
-                    c.fill = input_fill
-                if (i, j) in block.fills:
-                    c.fill = PatternFill("solid", fgColor=block.fills[(i, j)])
+                if fmt:
+                    c.number_format = fmt
+                if fill:
+                    c.fill = PatternFill("solid", fgColor=fill)
                 if block.borders:
                     c.border = box
                 # every cell reads from the top of its row (rows grow for wrapped neighbours)
-                c.alignment = Alignment(wrap_text=(row0 + i, col0 + j) in lay.wrapped or None, vertical="top")
+                c.alignment = Alignment(wrap_text=wrap or None, vertical="top")
+                looks[look] = copy(c._style)
         if block.table_name and len(block.rows) >= 2:
             ref = f"{block.anchor}:{get_column_letter(col0 + len(block.rows[0]) - 1)}{row0 + len(block.rows) - 1}"
             t = XLTable(displayName=block.table_name, ref=ref)

@@ -377,9 +377,11 @@ def _data_rows(p: Problem, lay: _Layout) -> list[list[Any]]:
         put(lay.d_tracks + k, [t.name])
 
     def matrix(top: int, title: str, row_names: list[str], col_names: list[str], value) -> None:
+        # a 0 is left empty (the formulas read an empty cell as 0): the conflict matrices are N × N
+        # and mostly 0, and an empty cell costs nothing to write or to open
         put(top - 1, [title] + col_names)
         for i, name in enumerate(row_names):
-            put(top + i, [name] + [_n(value(i, j)) or 0 for j in range(len(col_names))])
+            put(top + i, [name] + [_n(value(i, j)) or None for j in range(len(col_names))])
 
     tracks = [t.name for t in p.tracks]
     sessions = [s.name for s in p.sessions]
