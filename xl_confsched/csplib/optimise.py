@@ -404,6 +404,15 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
     helpers: list[threading.Thread] = []
     bb_result: dict = {}
 
+    def lp_bound(pm: PersistentModel) -> None:
+        """The whole model's LP relaxation on ``pm``: its value, when optimal, is a true bound."""
+        try:
+            r = pm.solve(max(0.5, deadline - time.perf_counter()), lp_only=True)
+            if r.status == "optimal":
+                bound.raise_to(r.objective)
+        except Exception as exc:  # noqa: BLE001
+            bb_result["error"] = exc
+
     def tracks_alone() -> None:
         """The tracks one by one (bounds.tracks_alone_bound): a true bound in seconds where the LP of the
         whole model takes minutes."""
@@ -430,12 +439,7 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
             bb_deadline = min(deadline, time.perf_counter() + plan.seconds("branch and bound"))
             if plan.seconds("branch and bound") < plan.seconds("search"):
                 # it may not finish its root in its share: the LP bound first, so there always is one
-                try:
-                    r = bb_pm.solve(max(0.5, deadline - time.perf_counter()), lp_only=True)
-                    if r.status == "optimal":
-                        bound.raise_to(r.objective)
-                except Exception as exc:  # noqa: BLE001
-                    bb_result["error"] = exc
+                lp_bound(bb_pm)
             try:
                 r = bb_pm.solve_exchanging(max(0.5, bb_deadline - time.perf_counter()), start=shared.best()[0],
                                            incumbent=incumbent, on_solution=lambda v, o: shared.offer(v, o),
@@ -461,19 +465,15 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
 
         helpers.append(threading.Thread(target=bb, daemon=True, name="xlcs-branch-and-bound"))
     else:
-        # without branch and bound, the LP relaxation gives the bound (on a copy, beside the search)
-        lp_pm = PersistentModel(mm, seed=settings.seed)
+        # without branch and bound, the LP relaxation gives the bound (on a copy, beside the search);
+        # the copy only where the LP runs: a larger model's LP takes minutes (OR60F2: 90 s)
+        lp_pm = (PersistentModel(mm, seed=settings.seed)
+                 if plan.fixed_steps is None and built.n_variables <= LP_MAX_COLUMNS else None)
 
         def lp() -> None:
             tracks_alone()
-            if built.n_variables > LP_MAX_COLUMNS:
-                return  # its LP takes minutes (OR60F2: 90 s)
-            try:
-                r = lp_pm.solve(max(0.5, deadline - time.perf_counter()), lp_only=True)
-                if r.status == "optimal":
-                    bound.raise_to(r.objective)
-            except Exception as exc:  # noqa: BLE001
-                bb_result["error"] = exc
+            if lp_pm is not None:
+                lp_bound(lp_pm)
 
         if plan.fixed_steps is None:
             helpers.append(threading.Thread(target=lp, daemon=True, name="xlcs-lp-bound"))

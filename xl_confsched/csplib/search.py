@@ -232,6 +232,19 @@ class Neighbourhoods:
             for n in c.p.submissions_of_track[k]:
                 free.update(c.x_of_talk[n].values())
 
+    def free_in_sessions(self, tracks, ss: set[int], sessions: dict[int, int], free: set[int]) -> None:
+        """Let ``tracks`` trade cells among the sessions ``ss``, and every talk now in one of them
+        (``sessions``: talk → its session) move to another of them."""
+        c = self.cols
+        for k in tracks:
+            for s in ss:
+                free.update(c.y_of_track_session[(k, s)])
+        for n, s in sessions.items():
+            if s in ss:
+                for s2, i in c.x_of_talk[n].items():
+                    if s2 in ss:
+                        free.add(i)
+
     #: free columns a sub-problem may have (adapted: grows while sub-problems are proven optimal fast,
     #: shrinks when they run out of time)
     cap: float = 400.0
@@ -275,14 +288,7 @@ class Neighbourhoods:
             sessions = c.sessions_of(values)
             # the tracks there may trade cells and talks between these sessions
             involved = {k for (s, r), k in grid.items() if s in ss}
-            for k in involved:
-                for s in ss:
-                    free.update(c.y_of_track_session[(k, s)])
-            for n, s in sessions.items():
-                if s in ss:
-                    for s2, i in c.x_of_talk[n].items():
-                        if s2 in ss:
-                            free.add(i)
+            self.free_in_sessions(involved, ss, sessions, free)
         elif kind == "rooms":
             rr = set(rng.sample(range(p.R), min(p.R, size)))
             tracks = {k for (s, r), k in grid.items() if r in rr}
@@ -355,14 +361,8 @@ class Neighbourhoods:
                 pool.remove(k)
                 tracks.add(k)
             self.free_tracks(tracks, free)
-            for k in there:  # the others there keep their talks but may trade cells in these sessions
-                for s in ss:
-                    free.update(c.y_of_track_session[(k, s)])
-            for n, s in sess.items():
-                if s in ss:
-                    for s2, i in c.x_of_talk[n].items():
-                        if s2 in ss:
-                            free.add(i)
+            # the others there keep their talks but may trade cells in these sessions
+            self.free_in_sessions(there, ss, sess, free)
         else:  # window: a few consecutive sessions × a few rooms, and the tracks held there
             h = max(1, min(p.S, int(round(math.sqrt(size)))))
             w = max(1, min(p.R, size - h + 1))
