@@ -95,3 +95,24 @@ def test_master_objective_is_the_weighted_sum_of_its_terms():
 
     total = pulp.value(built.prob.objective)
     assert total == pytest.approx(sum(built.weights[k] * v for k, v in got.items()))
+
+
+def test_room_shares_only_for_talks_a_room_penalty_names():
+    """Submission–room penalties need a talk's room in the master; only the talks a penalty names get
+    room shares (a EURO-sized conference: 18 talks × sessions × rooms, not 1,850 × 20 × 50), and
+    the term stays exact for them on schedules whose tracks hold one room a session."""
+    p = make_instance(2, S=4, R=3, T=4, N=16)
+    named = {n for n, sub in enumerate(p.submissions) if sub.room_penalty}
+    assert named and len(named) < p.N  # the case: some talks with a room penalty, some without
+    built = build_model(p, "full")
+    shares = built.ctx.room_share
+    assert {n for (n, _s, _r) in shares} == named
+    checked = 0
+    for j in range(20):
+        sched = random_schedule(p, seed=300 + j, parallel=0.0)
+        if any(c > 1 for c in Counter((s, k) for (s, _r), k in sched.grid.items()).values()):
+            continue
+        got = term_values_of(built, sched)
+        assert got["SP"] == pytest.approx(evaluate(p, sched).term("SP").raw, abs=1e-6)
+        checked += 1
+    assert checked >= 3

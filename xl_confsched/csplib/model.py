@@ -388,7 +388,12 @@ def build_model(problem: Problem, mode: str = "full", fixed: Schedule | None = N
             # Assignments table, which lists talks, could not show)
             ctx.add(u - _lin((v, 1) for v, _ in xs) <= 0, f"used_{k}_{s}")
     if p.active("SP") and any(sub.room_penalty for sub in p.submissions):
+        # room shares only for the talks a room penalty names: the others' rooms cost nothing, and their
+        # slots are in the track's cap_ row (a relaxation of the per-room fit; the rooms-and-slots phase
+        # places every talk exactly).  A EURO-sized conference has 18 such talks, not 1,850 × 20 × 50 shares.
         for (n, s), v in ctx.x.items():
+            if not p.submissions[n].room_penalty:
+                continue
             k = ctx.track_of(n)
             shares = []
             for r in range(R):
