@@ -179,13 +179,13 @@ def _print_report(report: Report, as_json: bool) -> None:
 def _stored_hard_rules(data) -> str:
     """The hard rules stored in the workbook by Conference ▸ Settings (so the command line and Excel
     solve alike), else the default."""
-    stored = str(data.settings.get("hard_rules", "")).strip().lower()
-    if stored in ("none", "presenters", "all"):
-        return stored
-    if stored:
-        print(f"Warning: the workbook's stored hard rules {stored!r} are not none, presenters or all; used none. "
-              "Fix it with Conference > Settings or give --hard-rules.", file=sys.stderr)
-    return "none"
+    from .csplib.model import DEFAULT_HARD_RULES
+    from .csplib.workflow import stored_hard_rules
+
+    choice, problem = stored_hard_rules(data)
+    if problem:
+        print(problem, file=sys.stderr)
+    return choice or DEFAULT_HARD_RULES
 
 
 def cmd_solve(args) -> int:

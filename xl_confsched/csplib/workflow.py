@@ -15,7 +15,7 @@ from ..report import Report, status_sheet
 from ..tables import WorkbookData, load_workbook_data
 from .evaluate import Evaluation, evaluate
 from .live_formulas import live_checks_sheet
-from .model import DEFAULT_HARD_RULES
+from .model import DEFAULT_HARD_RULES, HARD_RULES
 from ..plain_words import quality
 from ..publish.sheet import programme_sheet
 from .problem import Problem
@@ -86,20 +86,31 @@ def derived_views(problem: Problem, sched: Schedule, ev: Evaluation, locked: set
     return [schedule_sheet(problem, sched, locked), programme_sheet(prog), live_checks_sheet(problem, ev)]
 
 
-HARD_RULE_CHOICES = ("none", "presenters", "all")
+def stored_hard_rules(data: WorkbookData) -> tuple[str | None, str | None]:
+    """The hard rules stored in the workbook by Conference ▸ Settings (``xlcs_hard_rules``):
+    ``(choice, None)``; ``(None, None)`` when nothing is stored; ``(None, message)`` when the stored
+    text is not one of the choices (the message says how to fix it)."""
+    stored = str(data.settings.get("hard_rules", "")).strip().lower()
+    if stored in HARD_RULES:
+        return stored, None
+    if stored:
+        return None, (f"Warning: the workbook's stored hard rules {stored!r} are not {', '.join(HARD_RULES[:-1])} "
+                      f"or {HARD_RULES[-1]}; used {DEFAULT_HARD_RULES}. Fix it with Conference > Settings or "
+                      "give --hard-rules.")
+    return None, None
 
 
 def hard_rules_of(data: WorkbookData) -> str:
     """The hard rules the organiser chose for this workbook: the stored setting (Conference ▸
     Settings), else what the last Solve used (its Run sheet), else the default — so that Check
     explains the schedule as Solve did."""
-    stored = str(data.settings.get("hard_rules", "")).strip().lower()
-    if stored in HARD_RULE_CHOICES:
+    stored, _ = stored_hard_rules(data)
+    if stored is not None:
         return stored
     run = data.get("Run")
     if run is not None:
         for row in run.rows:
-            if len(row) >= 2 and str(row[0]).strip() == "Hard rules" and str(row[1]).strip().lower() in HARD_RULE_CHOICES:
+            if len(row) >= 2 and str(row[0]).strip() == "Hard rules" and str(row[1]).strip().lower() in HARD_RULES:
                 return str(row[1]).strip().lower()
     return DEFAULT_HARD_RULES
 
