@@ -319,15 +319,8 @@ class Neighbourhoods:
             moving = {a} | {k for _, _, k in picks}
             ss = {s1} | {s for s, _, _ in picks}
             self.free_tracks(moving, free)
-            involved = {k for (s, r), k in grid.items() if s in ss}
-            for k in involved:
-                for s in ss:
-                    free.update(c.y_of_track_session[(k, s)])
-            for n, s in sess.items():  # the talks there may move between these sessions
-                if s in ss:
-                    for s2, i in c.x_of_talk[n].items():
-                        if s2 in ss:
-                            free.add(i)
+            # the tracks there may trade cells, and the talks there move, between these sessions
+            self.free_in_sessions({k for (s, r), k in grid.items() if s in ss}, ss, sess, free)
         elif kind == "hotspot":  # where the incumbent pays: its tracks, its sessions and where its talks want to be
             sess = c.sessions_of(values)
             spots = self.spots(values, grid, sess)
