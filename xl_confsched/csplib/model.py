@@ -391,6 +391,7 @@ def build_model(problem: Problem, mode: str = "full", fixed: Schedule | None = N
         # room shares only for the talks a room penalty names: the others' rooms cost nothing, and their
         # slots are in the track's cap_ row (a relaxation of the per-room fit; the rooms-and-slots phase
         # places every talk exactly).  A EURO-sized conference has 18 such talks, not 1,850 × 20 × 50 shares.
+        in_cell = defaultdict(list)  # (k, s, r) -> the shares there, with their talks' slots
         for (n, s), v in ctx.x.items():
             if not p.submissions[n].room_penalty:
                 continue
@@ -402,14 +403,10 @@ def build_model(problem: Problem, mode: str = "full", fixed: Schedule | None = N
                     ctx.room_share[(n, s, r)] = w
                     ctx.add(w <= ctx.y[(k, s, r)])
                     shares.append(w)
+                    in_cell[(k, s, r)].append((w, p.submissions[n].required_slots))
             ctx.add(pulp.lpSum(shares) == v)
-        for k in range(T):
-            for s in range(S):
-                for r in range(R):
-                    ws = [(ctx.room_share[(n, s, r)], p.submissions[n].required_slots)
-                          for n in p.submissions_of_track[k] if (n, s, r) in ctx.room_share]
-                    if ws:
-                        ctx.add(_lin(ws) - m[s] * ctx.y[(k, s, r)] <= 0)
+        for (k, s, r), ws in sorted(in_cell.items()):  # the shares fit in the room's slots
+            ctx.add(_lin(ws) - m[s] * ctx.y[(k, s, r)] <= 0)
     # pinned: grid cells and placed submissions
     for (s, r), k in fixed_grid.items():
         if (k, s, r) in ctx.y:
