@@ -37,10 +37,13 @@ def test_small_models_get_branch_and_bound_for_the_whole_search():
     assert plan.seconds("branch and bound") == pytest.approx(plan.seconds("search"))
 
 
-def test_medium_models_get_branch_and_bound_for_a_share_then_a_second_search():
+def test_medium_models_search_on_both_cores_and_branch_and_bound_joins_when_the_search_stalls():
     plan = make_plan(columns=BRANCH_AND_BOUND_WHOLE_COLUMNS + 1, seconds=50, cores=2, has_start=False)
-    assert plan.branch_and_bound
+    assert plan.searches == 2 and plan.branch_and_bound and plan.branch_and_bound_when_stalled
     assert 0 < plan.seconds("branch and bound") < plan.seconds("search")
+    assert "up to" in plan.describe() and "stalls" in plan.describe()
+    small = make_plan(columns=BRANCH_AND_BOUND_WHOLE_COLUMNS, seconds=50, cores=2, has_start=False)
+    assert not small.branch_and_bound_when_stalled
 
 
 def test_large_models_run_two_searches_and_no_branch_and_bound():

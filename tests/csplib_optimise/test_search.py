@@ -43,7 +43,8 @@ def test_every_neighbourhood_is_a_valid_sub_problem(kind):
     p = make_instance(11, S=3, R=3, T=4, N=12)
     built, mm, pm, cols = _setup(p)
     values, value = _vector_of(pm, cols, random_schedule(p, seed=11))
-    nb = Neighbourhoods(cols, random.Random(0))
+    lp = pm.solve(10, lp_only=True).values  # the "relaxation" kind frees where the plan and the LP disagree
+    nb = Neighbourhoods(cols, random.Random(0), relaxation=lambda: lp)
     for trial in range(2):
         free = np.fromiter(nb.choose(kind, values, size=2), dtype=np.int64)
         res = mm.solve_neighbourhood(values, free, 10)
@@ -62,6 +63,28 @@ def test_every_neighbourhood_is_a_valid_sub_problem(kind):
         if res.status == "optimal" and whole.status == "optimal":
             assert res.objective == pytest.approx(whole.objective, abs=1e-6)
         values, value = res.values, res.objective
+
+
+def test_the_relaxation_neighbourhood_frees_where_the_plan_and_the_lp_optimum_disagree():
+    from xl_confsched.csplib.search import RELAXATION_GAP
+
+    p = make_instance(11, S=3, R=3, T=4, N=12)
+    built, mm, pm, cols = _setup(p)
+    values, value = _vector_of(pm, cols, random_schedule(p, seed=11))
+    lp = pm.solve(10, lp_only=True).values
+    free = Neighbourhoods(cols, random.Random(0), relaxation=lambda: lp).choose("relaxation", values)
+    st = cols.structural
+    assert free == {int(i) for i in st[np.abs(lp[st] - values[st]) > RELAXATION_GAP]}
+    assert free  # a random schedule is not the LP optimum
+    # at the LP optimum's own rounding nothing disagrees by more than the gap where the LP is whole
+    whole = st[np.abs(lp[st] - np.round(lp[st])) <= RELAXATION_GAP]
+    at_lp = values.copy()
+    at_lp[st] = np.round(lp[st])
+    again = Neighbourhoods(cols, random.Random(0), relaxation=lambda: lp).choose("relaxation", at_lp)
+    assert not again & set(int(i) for i in whole)
+    # without an LP optimum yet, it is the tracks neighbourhood
+    assert Neighbourhoods(cols, random.Random(3)).choose("relaxation", values) == \
+        Neighbourhoods(cols, random.Random(3)).choose("tracks", values)
 
 
 def test_search_improves_and_the_evaluator_agrees():
@@ -85,6 +108,24 @@ def test_shared_incumbent_keeps_only_better_plans():
     sh = SharedIncumbent(a, 10.0)
     assert not sh.offer(b, 11.0) and sh.best()[1] == 10.0
     assert sh.offer(b, 9.0) and sh.best()[1] == 9.0 and sh.best()[2] == 1
+
+
+def test_stalled_means_no_better_plan_for_the_seconds_and_the_share_of_the_search(monkeypatch):
+    import xl_confsched.csplib.search as search
+
+    now = [100.0]
+    monkeypatch.setattr(search.time, "perf_counter", lambda: now[0])
+    sh = SharedIncumbent(np.zeros(3), 10.0)  # better plan at 100
+    now[0] = 107.0
+    assert not sh.stalled(since=90.0, seconds=8.0, share=0.5)  # idle 7 s < 8 s
+    now[0] = 109.0
+    assert sh.stalled(since=92.0, seconds=8.0, share=0.5)  # idle 9 s ≥ 8 s and ≥ half of 17 s
+    assert not sh.stalled(since=60.0, seconds=8.0, share=0.5)  # idle 9 s < half of 49 s
+    sh.offer(np.ones(3), 9.0)  # a better plan resets the idle time
+    assert not sh.stalled(since=92.0, seconds=8.0, share=0.5)
+    now[0] = 109.0 + 8.0
+    assert not sh.offer(np.ones(3), 9.5)  # a worse one does not
+    assert sh.stalled(since=102.0, seconds=8.0, share=0.5)  # idle 8 s, half of 15 s
 
 
 def test_fixed_work_repeats_exactly():

@@ -52,8 +52,17 @@ from .timeslots import assign_timeslots
 # the whole-model branch and bound runs beside the search on models up to this many columns (above,
 # its root alone outlasts a one-minute run and a second search does more)
 BRANCH_AND_BOUND_MAX_COLUMNS = 25_000
-BRANCH_AND_BOUND_WHOLE_COLUMNS = 5_000  # up to this size it keeps its core for the whole search
-BRANCH_AND_BOUND_SHARE = 0.35  # above, its share of the search time
+# up to this size it keeps the second core for the whole search (it proves such models optimal in
+# seconds); above, a second search has that core until the search stalls, then branch and bound takes
+# it for the bound.  Measured at 60 s, 2 cores: two searches side by side, one incumbent, reach what
+# branch and bound beside one search reaches only on some seeds (GECCO20 --hard-rules all 6,210–6,220 on
+# 4 of 4 seeds against 6,210–7,090; GECCO22 1,496–1,499 on 6 of 6 against 1,500–1,697)
+BRANCH_AND_BOUND_WHOLE_COLUMNS = 2_000
+STALL_SECONDS = 8.0  # the search has stalled: no better schedule for this long …
+STALL_SHARE = 0.5  # … and for this share of the search so far
+BRANCH_AND_BOUND_MIN_SECONDS = 4.0  # it joins a stalled search only with this much time left …
+BRANCH_AND_BOUND_LAST_SHARE = 0.25  # … and only in this last share of the search (a stalled search may still
+# escape: GECCO20 --hard-rules all left 6,770 for 6,210 after 35 s and 47 s)
 LP_MAX_COLUMNS = 30_000  # the LP bound of larger models takes longer than a one-minute run
 TRACKS_ALONE_SECONDS = 20.0  # at most this for the tracks-one-by-one bound
 WORK_NODES = 60  # node limit of every sub-problem in fixed-work mode (``--work``)
@@ -64,8 +73,9 @@ WORK_NODES = 60  # node limit of every sub-problem in fixed-work mode (``--work`
 @dataclass(frozen=True)
 class Phase:
     name: str  # "start" | "search" | "branch and bound" | "rooms and slots"
-    seconds: float
+    seconds: float  # its time (``upto``: at most this)
     note: str = ""
+    upto: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,9 @@ class SolvePlan:
     branch_and_bound: bool  # the whole-model branch and bound beside the search
     start: str  # "given" | "packing"
     fixed_steps: int | None = None  # --work: a fixed number of node-limited sub-problems, one search
+    # branch and bound takes the second core only once the search has stalled (a second search has it
+    # until then)
+    branch_and_bound_when_stalled: bool = False
     stop_when_proven: bool = True
     # the first part of the search prices a track in parallel rooms as a hard rule (a smaller space the
     # sub-problems settle fast); the rest of it uses the weights alone
@@ -86,7 +99,8 @@ class SolvePlan:
         return sum(p.seconds for p in self.phases if p.name == name)
 
     def describe(self) -> str:
-        parts = [f"{p.name} {p.seconds:.0f} s" + (f" ({p.note})" if p.note else "") for p in self.phases]
+        parts = [f"{p.name} {'up to ' if p.upto else ''}{p.seconds:.0f} s" + (f" ({p.note})" if p.note else "")
+                 for p in self.phases]
         return "; ".join(parts)
 
 
@@ -96,9 +110,11 @@ def make_plan(columns: int, seconds: float, cores: int, has_start: bool, work: i
 
     * start: the given schedule, or the track packing (at most 10 % of the time);
     * rooms and slots: a short last phase (at most 5 % of the time, 1–8 s);
-    * search: the rest, one neighbourhood search per core; the second core runs the whole-model
-      branch and bound instead when the model is small enough for its root to finish in time
-      (``BRANCH_AND_BOUND_MAX_COLUMNS``) — it raises the bound and proves small models optimal;
+    * search: the rest, one neighbourhood search per core, sharing one incumbent;
+    * branch and bound on the whole model (up to ``BRANCH_AND_BOUND_MAX_COLUMNS`` columns, where its
+      root finishes in time): on small models (``BRANCH_AND_BOUND_WHOLE_COLUMNS``) it has the second
+      core for the whole search — it proves them optimal; on larger ones the second core searches
+      until the search stalls, then branch and bound takes it for the bound (and any better schedule);
     * ``work``: a reproducible run — one search, ``work`` node-limited sub-problems, no branch and
       bound (whose progress depends on the clock); the time limit only a safety cap.
     """
@@ -113,18 +129,20 @@ def make_plan(columns: int, seconds: float, cores: int, has_start: bool, work: i
                          searches=1, branch_and_bound=False, start="given" if has_start else "packing",
                          fixed_steps=work)
     bb = cores >= 2 and columns <= BRANCH_AND_BOUND_MAX_COLUMNS and not pinned
-    searches = max(1, min(2, cores) - (1 if bb else 0))
+    whole = bb and columns <= BRANCH_AND_BOUND_WHOLE_COLUMNS
+    searches = max(1, min(2, cores) - (1 if whole else 0))
     phases = [Phase("start", start, "given schedule" if has_start else "track packing, then the talks")]
     phases.append(Phase("search", search, f"{searches} neighbourhood search(es) side by side"))
-    if bb:
-        # small models: the whole search (it proves them optimal); larger ones: its root and first
-        # nodes (the bound), then that core searches too
-        share = 1.0 if columns <= BRANCH_AND_BOUND_WHOLE_COLUMNS else BRANCH_AND_BOUND_SHARE
-        phases.append(Phase("branch and bound", share * search,
-                            "beside the search, on the second core" + ("" if share == 1.0 else
-                                                                       ", then a second search there")))
+    if whole:
+        phases.append(Phase("branch and bound", search, "beside the search, on the second core"))
+    elif bb:
+        phases.append(Phase("branch and bound", BRANCH_AND_BOUND_LAST_SHARE * search,
+                            f"on the second core in the last {BRANCH_AND_BOUND_LAST_SHARE:.0%} of the search, once the "
+                            f"search stalls (no better schedule for {STALL_SECONDS:g} s and "
+                            f"{STALL_SHARE:.0%} of the search so far)", upto=True))
     phases.append(Phase("rooms and slots", slots))
     return SolvePlan(phases=tuple(phases), searches=searches, branch_and_bound=bb,
+                     branch_and_bound_when_stalled=bb and not whole,
                      start="given" if has_start else "packing")
 
 
@@ -266,7 +284,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         progress(f"start: a complete schedule, model value {value:,.0f}")
 
     # ---- 2. search (and branch and bound beside it)
-    shared = SharedIncumbent(values, value)
+    shared = SharedIncumbent(values, value, min_gain=0.5 if integral else 1e-6)
     if not interrupted:
         values, value, interrupted, bb_note = _search(problem, built, mm, cols, plan, shared, bound, stats,
                                                       settings, clock, integral, cancelled, progress)
@@ -395,7 +413,8 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
     """Run the neighbourhood search(es) and, where planned, branch and bound beside them."""
     interrupted = False
     note = ""
-    deadline = time.perf_counter() + max(0.0, clock.left() - plan.seconds("rooms and slots"))
+    t_search = time.perf_counter()
+    deadline = t_search + max(0.0, clock.left() - plan.seconds("rooms and slots"))
 
     def proven_now() -> bool:
         return plan.stop_when_proven and _proven(shared.objective, bound.value, integral)
@@ -407,11 +426,13 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
     bb_result: dict = {}
 
     def lp_bound(pm: PersistentModel) -> None:
-        """The whole model's LP relaxation on ``pm``: its value, when optimal, is a true bound."""
+        """The whole model's LP relaxation on ``pm``: its value, when optimal, is a true bound, and its
+        solution guides the search (the "relaxation" neighbourhood)."""
         try:
             r = pm.solve(max(0.5, deadline - time.perf_counter()), lp_only=True)
             if r.status == "optimal":
                 bound.raise_to(r.objective)
+                shared.relaxation = r.values
         except Exception as exc:  # noqa: BLE001
             bb_result["error"] = exc
 
@@ -429,56 +450,43 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
         except Exception as exc:  # noqa: BLE001
             bb_result["error"] = exc
 
-    if plan.branch_and_bound:
+    def branch_and_bound() -> None:
+        """HiGHS on the whole model until the search's deadline, trading schedules with the searches; its
+        final bound (or its optimum) is a true bound."""
+        def incumbent():
+            v, o, _ = shared.best()
+            return o, v
+
         bb_pm = PersistentModel(mm, seed=settings.seed)
+        try:
+            r = bb_pm.solve_exchanging(max(0.5, deadline - time.perf_counter()), start=shared.best()[0],
+                                       incumbent=incumbent, on_solution=lambda v, o: shared.offer(v, o),
+                                       on_bound=lambda b: None,
+                                       should_stop=lambda: cancelled() or shared.stop or proven_now())
+            bb_result["run"] = r
+            if r.values is not None:
+                shared.offer(r.values, r.objective)
+            if r.status == "optimal" and r.objective is not None:
+                bound.raise_to(r.objective)
+            else:
+                bound.raise_to(r.bound)
+        except Exception as exc:  # noqa: BLE001 - the search goes on without it
+            bb_result["error"] = exc
 
-        def bb() -> None:
-            def incumbent():
-                v, o, _ = shared.best()
-                return o, v
-
-            tracks_alone()
-            bb_deadline = min(deadline, time.perf_counter() + plan.seconds("branch and bound"))
-            if plan.seconds("branch and bound") < plan.seconds("search"):
-                # it may not finish its root in its share: the LP bound first, so there always is one
-                lp_bound(bb_pm)
-            try:
-                r = bb_pm.solve_exchanging(max(0.5, bb_deadline - time.perf_counter()), start=shared.best()[0],
-                                           incumbent=incumbent, on_solution=lambda v, o: shared.offer(v, o),
-                                           on_bound=lambda b: None,
-                                           should_stop=lambda: (cancelled() or shared.stop
-                                                                or time.perf_counter() > bb_deadline))
-                bb_result["run"] = r
-                if r.values is not None:
-                    shared.offer(r.values, r.objective)
-                if r.status == "optimal" and r.objective is not None:
-                    bound.raise_to(r.objective)
-                else:
-                    bound.raise_to(r.bound)
-            except Exception as exc:  # noqa: BLE001 - the search goes on without it
-                bb_result["error"] = exc
-            # its share of the time is over and it did not settle the model: this core searches too
-            if not should_stop() and time.perf_counter() < deadline - 1.0:
-                try:
-                    bb_result["search"] = SearchStats()
-                    run_search(settings.seed + 7919, bb_result["search"])
-                except Exception:  # noqa: BLE001
-                    pass
-
-        helpers.append(threading.Thread(target=bb, daemon=True, name="xlcs-branch-and-bound"))
-    else:
-        # without branch and bound, the LP relaxation gives the bound (on a copy, beside the search);
-        # the copy only where the LP runs: a larger model's LP takes minutes (OR60F2: 90 s)
-        lp_pm = (PersistentModel(mm, seed=settings.seed)
-                 if plan.fixed_steps is None and built.n_variables <= LP_MAX_COLUMNS else None)
+    if plan.branch_and_bound and not plan.branch_and_bound_when_stalled:
+        # small models: branch and bound has the second core for the whole search
+        helpers.append(threading.Thread(target=branch_and_bound, daemon=True, name="xlcs-branch-and-bound"))
+    elif plan.fixed_steps is None:
+        # the bound beside the searches: the tracks one by one, then the LP relaxation (on a copy, only where
+        # it runs in time: a larger model's LP takes minutes, OR60F2: 90 s)
+        lp_pm = PersistentModel(mm, seed=settings.seed) if built.n_variables <= LP_MAX_COLUMNS else None
 
         def lp() -> None:
-            tracks_alone()
-            if lp_pm is not None:
+            if lp_pm is not None:  # first: its solution guides the search
                 lp_bound(lp_pm)
+            tracks_alone()
 
-        if plan.fixed_steps is None:
-            helpers.append(threading.Thread(target=lp, daemon=True, name="xlcs-lp-bound"))
+        helpers.append(threading.Thread(target=lp, daemon=True, name="xlcs-lp-bound"))
     # the first part of the search prices parallel rooms as a hard rule would (see SolvePlan)
     par = None
     if plan.discourage_parallel > 0 and "PAR" in built.hard and not built.hard_weight.get("PAR"):
@@ -487,21 +495,32 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
     t_switch = time.perf_counter() + plan.discourage_parallel * max(0.0, deadline - time.perf_counter())
     steps_a = int(plan.discourage_parallel * plan.fixed_steps) if plan.fixed_steps is not None else None
 
-    def run_search(seed, st, progress_=None):
+    def run_search(seed, st, progress_=None, stop=should_stop):
         v, o, _ = shared.best()
         node_limit = WORK_NODES if plan.fixed_steps is not None else None
         if par is not None:
             improve(mm, cols, v, o, t_switch if steps_a is None else deadline, seed=seed, shared=shared,
-                    stats=st, progress=progress_, should_stop=should_stop, max_steps=steps_a,
+                    stats=st, progress=progress_, should_stop=stop, max_steps=steps_a,
                     node_limit=node_limit, cost=par)
             v, o, _ = shared.best()
         rest = None if plan.fixed_steps is None else plan.fixed_steps - (steps_a or 0)
         improve(mm, cols, v, o, deadline, seed=seed + 1, shared=shared, stats=st, progress=progress_,
-                should_stop=should_stop, max_steps=rest, node_limit=node_limit)
+                should_stop=stop, max_steps=rest, node_limit=node_limit)
+
+    def stalled() -> bool:
+        return (deadline - time.perf_counter() <= BRANCH_AND_BOUND_LAST_SHARE * (deadline - t_search)
+                and shared.stalled(t_search, STALL_SECONDS, STALL_SHARE))
 
     def search_worker(i: int) -> None:
         try:
-            run_search(settings.seed + 7919 * i, helper_stats[i - 1])
+            if i == 1 and plan.branch_and_bound_when_stalled:
+                # the second core searches until the search stalls, then works on the bound
+                run_search(settings.seed + 7919 * i, helper_stats[i - 1], stop=lambda: should_stop() or stalled())
+                if not should_stop() and deadline - time.perf_counter() >= BRANCH_AND_BOUND_MIN_SECONDS:
+                    bb_result["joined"] = time.perf_counter() - t_search
+                    branch_and_bound()
+            else:
+                run_search(settings.seed + 7919 * i, helper_stats[i - 1])
         except Exception:  # noqa: BLE001
             pass
 
@@ -515,9 +534,9 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        if plan.fixed_steps is None or not plan.branch_and_bound:
-            pass
-        # the first search is done: stop the others (branch and bound stops at its next callback)
+        # the first search is done: a branch and bound that has the second core for the whole search may
+        # still prove the model optimal before the deadline; then every helper stops (branch and bound at
+        # its next callback)
         while True:
             if proven_now() or cancelled() or time.perf_counter() >= deadline or plan.fixed_steps is not None \
                     or not any(t.is_alive() for t in helpers if t.name == "xlcs-branch-and-bound"):
@@ -531,8 +550,6 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
                 except KeyboardInterrupt:
                     interrupted = True
                     shared.stop = True
-    if "search" in bb_result:
-        helper_stats.append(bb_result["search"])
     for hs in helper_stats:
         stats.steps += hs.steps
         stats.improvements += hs.improvements
@@ -541,9 +558,10 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
             stats.by_kind[k][1] += b
     if "run" in bb_result:
         r = bb_result["run"]
-        note = (f"branch and bound on the whole model beside the search: {r.status}, "
-                f"{r.seconds:.0f} s, bound {bound.value:,.1f}" if bound.value is not None else
-                f"branch and bound on the whole model beside the search: {r.status}, {r.seconds:.0f} s")
+        where = (f"on the second core from {bb_result['joined']:.0f} s, when the search had stalled"
+                 if "joined" in bb_result else "beside the search")
+        note = (f"branch and bound on the whole model {where}: {r.status}, {r.seconds:.0f} s"
+                + (f", bound {bound.value:,.1f}" if bound.value is not None else ""))
     if "tracks alone" in bb_result:
         b, n = bb_result["tracks alone"]
         note = (note + "; " if note else "") + (f"bound from the tracks one by one: {b:,.1f} ({n} of {problem.T} "

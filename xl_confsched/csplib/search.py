@@ -28,7 +28,12 @@ from .persistent import MatrixModel, PersistentModel
 import os
 
 _TRACE = bool(os.environ.get("XLCS_TRACE_SEARCH"))
-KINDS = ("hotspot", "swap", "tracks", "sessions", "rooms", "window", "hotspot", "swap")
+ROTATION = ("hotspot", "swap", "tracks", "sessions", "rooms", "window", "hotspot", "swap")
+# the "relaxation" neighbourhood (relaxation induced: where the plan and the LP optimum disagree) is not in the
+# rotation: it is tried once per plan, after RELAXATION_AFTER sub-problems without a better one
+KINDS = ROTATION + ("relaxation",)
+RELAXATION_GAP = 0.01  # it frees the columns whose LP value differs from the plan's by more than this
+RELAXATION_AFTER = 6
 
 
 class Columns:
@@ -112,19 +117,33 @@ class SearchStats:
 class SharedIncumbent:
     """The best plan of searches running side by side, and their stop flag."""
 
-    def __init__(self, values: np.ndarray, objective: float):
+    def __init__(self, values: np.ndarray, objective: float, min_gain: float = 1e-6):
         self._lock = threading.Lock()
         self.values, self.objective = values, objective
+        # what counts as better: with whole-number weights and penalties a plan is better by at least 1, so
+        # the optimiser asks for 0.5 (the solver's rounding in continuous columns is not a better plan)
+        self.min_gain = min_gain
         self.stop = False
         self.version = 0
+        self.last_better = time.perf_counter()  # when the best plan last improved
+        # the whole model's LP optimum (column values), once the bound's thread has it: the "relaxation"
+        # neighbourhood frees where the plan and it disagree
+        self.relaxation: np.ndarray | None = None
 
     def offer(self, values: np.ndarray, objective: float) -> bool:
         with self._lock:
-            if objective < self.objective - 1e-6:
+            if objective < self.objective - self.min_gain:
                 self.values, self.objective = values, objective
                 self.version += 1
+                self.last_better = time.perf_counter()
                 return True
             return False
+
+    def stalled(self, since: float, seconds: float, share: float) -> bool:
+        """No better plan for ``seconds`` and for ``share`` of the time since ``since``."""
+        now = time.perf_counter()
+        idle = now - self.last_better
+        return idle >= seconds and idle >= share * (now - since)
 
     def best(self) -> tuple[np.ndarray, float, int]:
         with self._lock:
@@ -194,9 +213,10 @@ def hot_spots(p, grid, sessions) -> list[tuple[float, set[int], set[int], set[in
 class Neighbourhoods:
     """Which columns to free, by kind and size."""
 
-    def __init__(self, cols: Columns, rng: random.Random):
+    def __init__(self, cols: Columns, rng: random.Random, relaxation: Callable[[], np.ndarray | None] | None = None):
         self.cols = cols
         self.rng = rng
+        self.relaxation = relaxation or (lambda: None)
         p = cols.p
         self.related: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         d = p.derived
@@ -212,9 +232,9 @@ class Neighbourhoods:
             if v:
                 self.related[ka][kb] += 0.5
         self.size = {"tracks": min(p.T, 4), "sessions": min(p.S, 2), "rooms": min(p.R, 2), "window": 3,
-                     "hotspot": 2, "swap": 1}
+                     "hotspot": 2, "swap": 1, "relaxation": 1}
         self.limit = {"tracks": p.T, "sessions": p.S, "rooms": p.R, "window": max(p.S, p.R), "hotspot": p.T,
-                      "swap": 3}
+                      "swap": 3, "relaxation": 1}
         self._spots: tuple[int, list] | None = None  # (id of the values they were found for, spots)
         self.demand = [sum(p.submissions[n].required_slots for n in p.submissions_of_track[k]) for k in range(p.T)]
         self.cheap_sessions = {}
@@ -266,6 +286,21 @@ class Neighbourhoods:
         size = self.size[kind] if size is None else size
         free: set[int] = set()
         grid = c.grid_of(values)
+        if kind == "relaxation":  # where the plan and the LP optimum disagree (relaxation induced, "RINS")
+            lp = self.relaxation()
+            if lp is None:
+                return self.choose("tracks", values, focus, self.size["tracks"])
+            st = c.structural
+            apart = st[np.abs(lp[st] - values[st]) > RELAXATION_GAP]
+            if len(apart) > 2 * self.cap:  # too large to settle: the disagreements of a random half of the tracks
+                keep = set(rng.sample(range(p.T), max(1, p.T // 2)))
+                mine = np.zeros(len(lp), dtype=bool)
+                for k in keep:
+                    mine[c.y_of_track[k]] = True
+                    for n in p.submissions_of_track[k]:
+                        mine[list(c.x_of_talk[n].values())] = True
+                apart = apart[mine[apart]]
+            return set(int(i) for i in apart)
         if kind == "tracks":
             seed = rng.choice(focus) if focus else rng.randrange(p.T)
             chosen = {seed}
@@ -383,6 +418,8 @@ class Neighbourhoods:
         return self._spots[1]
 
     def adapt(self, kind: str, proven: bool, fast: bool) -> None:
+        if kind == "relaxation":  # its size is the disagreement's, not the search's to adapt
+            return
         if proven and fast:
             self.size[kind] = min(self.limit[kind], self.size[kind] + 1)
             self.cap = min(20000.0, self.cap * 1.15)
@@ -404,12 +441,15 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
     instead of after ``step_seconds``, so the same seed gives the same schedule on any machine (the
     deadline stays a safety cap)."""
     rng = random.Random(seed)
-    nb = Neighbourhoods(cols, rng)
+    nb = Neighbourhoods(cols, rng, relaxation=(lambda: shared.relaxation) if shared is not None else None)
     stats = stats if stats is not None else SearchStats()
     t0 = time.perf_counter()
     c_vec, c_const = cost if cost is not None else (mm.cost, mm.constant)
     seen_version = -1
+    min_gain = shared.min_gain if shared is not None else 1e-6
     step = 0
+    last_better = 0  # the step that last gave (or brought) a better plan
+    relaxed_from = None  # the plan the relaxation's neighbourhood was last tried on
     objective = mm.value(values, c_vec, c_const)
     try:
         while True:
@@ -424,15 +464,22 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                 bv, bo, ver = shared.best()
                 if ver != seen_version:
                     bo_here = mm.value(bv, c_vec, c_const)
-                    if bo_here < objective - 1e-6:
+                    if bo_here < objective - min_gain:
                         values, objective = bv, bo_here
+                        last_better = step
                 seen_version = ver
             step += 1
-            kind = KINDS[step % len(KINDS)] if step <= len(KINDS) else rng.choice(KINDS)
+            if (shared is not None and shared.relaxation is not None and step - last_better >= RELAXATION_AFTER
+                    and relaxed_from is not values):
+                kind = "relaxation"
+                relaxed_from = values
+            else:
+                kind = ROTATION[step % len(ROTATION)] if step <= len(ROTATION) else rng.choice(ROTATION)
             free = nb.pick(kind, values)
             t_run = deadline - time.perf_counter() - 0.1
             if node_limit is None:
-                t_run = min(step_seconds, t_run)
+                # the relaxation's neighbourhood is large and often worth it: twice the time
+                t_run = min(step_seconds * (2 if kind == "relaxation" else 1), t_run)
             if t_run <= 0.05:
                 break
             res = mm.solve_neighbourhood(values, np.fromiter(free, dtype=np.int64, count=len(free)), t_run,
@@ -442,8 +489,9 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
             if _TRACE:
                 print(f"step {step} {kind} size {nb.size[kind]} cap {nb.cap:.0f} free {len(free)} cols {res.columns} "
                       f"{res.status} {res.seconds:.2f}s {res.objective} (was {objective})", flush=True)
-            if res.values is not None and res.objective is not None and res.objective < objective - 1e-6:
+            if res.values is not None and res.objective is not None and res.objective < objective - min_gain:
                 values, objective = res.values, res.objective
+                last_better = step
                 stats.improvements += 1
                 stats.by_kind[kind][1] += 1
                 stats.trace.append((time.perf_counter() - t0, objective))
