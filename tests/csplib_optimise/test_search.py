@@ -66,21 +66,26 @@ def test_every_neighbourhood_is_a_valid_sub_problem(kind):
 
 
 def test_the_relaxation_neighbourhood_frees_where_the_plan_and_the_lp_optimum_disagree():
-    from xl_confsched.csplib.search import RELAXATION_GAP
+    from xl_confsched.csplib.search import RELAXATION_GAPS
 
     p = make_instance(11, S=3, R=3, T=4, N=12)
     built, mm, pm, cols = _setup(p)
     values, value = _vector_of(pm, cols, random_schedule(p, seed=11))
     lp = pm.solve(10, lp_only=True).values
-    free = Neighbourhoods(cols, random.Random(0), relaxation=lambda: lp).choose("relaxation", values)
+    nb = Neighbourhoods(cols, random.Random(0), relaxation=lambda: lp)
     st = cols.structural
-    assert free == {int(i) for i in st[np.abs(lp[st] - values[st]) > RELAXATION_GAP]}
-    assert free  # a random schedule is not the LP optimum
+    sizes = []
+    for gap in RELAXATION_GAPS:
+        nb.relaxation_gap = gap
+        free = nb.choose("relaxation", values)
+        assert free == {int(i) for i in st[np.abs(lp[st] - values[st]) > gap]}
+        sizes.append(len(free))
+    assert sizes[0] > 0 and sizes == sorted(sizes)  # a random schedule is not the LP optimum; smaller gaps free more
     # at the LP optimum's own rounding nothing disagrees by more than the gap where the LP is whole
-    whole = st[np.abs(lp[st] - np.round(lp[st])) <= RELAXATION_GAP]
+    whole = st[np.abs(lp[st] - np.round(lp[st])) <= nb.relaxation_gap]
     at_lp = values.copy()
     at_lp[st] = np.round(lp[st])
-    again = Neighbourhoods(cols, random.Random(0), relaxation=lambda: lp).choose("relaxation", at_lp)
+    again = nb.choose("relaxation", at_lp)
     assert not again & set(int(i) for i in whole)
     # without an LP optimum yet, it is the tracks neighbourhood
     assert Neighbourhoods(cols, random.Random(3)).choose("relaxation", values) == \

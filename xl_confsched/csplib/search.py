@@ -29,11 +29,17 @@ import os
 
 _TRACE = bool(os.environ.get("XLCS_TRACE_SEARCH"))
 ROTATION = ("hotspot", "swap", "tracks", "sessions", "rooms", "window", "hotspot", "swap")
-# the "relaxation" neighbourhood (relaxation induced: where the plan and the LP optimum disagree) is not in the
-# rotation: it is tried once per plan, after RELAXATION_AFTER sub-problems without a better one
+# the "relaxation" neighbourhood (relaxation induced: it frees the columns whose LP value differs from the
+# plan's by more than a gap) is not in the rotation: a plan RELAXATION_AFTER sub-problems old gets it with the
+# first gap, twice as old the second … (the gaps from small neighbourhoods to large ones: a stuck OR60F plan
+# with --hard-rules all was left by the 0.2 one in 0.2 s, a stuck GECCO22 plan by the 0.05 one in 0.4 s)
 KINDS = ROTATION + ("relaxation",)
-RELAXATION_GAP = 0.01  # it frees the columns whose LP value differs from the plan's by more than this
+RELAXATION_GAPS = (0.2, 0.05, 0.01)
 RELAXATION_AFTER = 6
+# a search without a better plan for DEEPEN_AFTER sub-problems gives each twice the time: a stuck plan's way out
+# is often a neighbourhood too large to settle in a step (GECCO20 with --hard-rules all: 6,790 left for 6,210
+# when the tracks of three rooms were re-planned at once, in 3 s; in 1.5 s that sub-problem found nothing)
+DEEPEN_AFTER = 12
 
 
 class Columns:
@@ -217,6 +223,7 @@ class Neighbourhoods:
         self.cols = cols
         self.rng = rng
         self.relaxation = relaxation or (lambda: None)
+        self.relaxation_gap = RELAXATION_GAPS[-1]
         p = cols.p
         self.related: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         d = p.derived
@@ -291,7 +298,7 @@ class Neighbourhoods:
             if lp is None:
                 return self.choose("tracks", values, focus, self.size["tracks"])
             st = c.structural
-            apart = st[np.abs(lp[st] - values[st]) > RELAXATION_GAP]
+            apart = st[np.abs(lp[st] - values[st]) > self.relaxation_gap]
             if len(apart) > 2 * self.cap:  # too large to settle: the disagreements of a random half of the tracks
                 keep = set(rng.sample(range(p.T), max(1, p.T // 2)))
                 mine = np.zeros(len(lp), dtype=bool)
@@ -325,7 +332,20 @@ class Neighbourhoods:
             involved = {k for (s, r), k in grid.items() if s in ss}
             self.free_in_sessions(involved, ss, sessions, free)
         elif kind == "rooms":
-            rr = set(rng.sample(range(p.R), min(p.R, size)))
+            # rooms whose tracks pay most are chosen most often (the hot spots of their tracks)
+            spots = self.spots(values, grid, c.sessions_of(values))
+            pay = [1.0] * p.R
+            rooms_of = defaultdict(set)
+            for (s, r), k in grid.items():
+                rooms_of[k].add(r)
+            for cost, tracks, _, _ in spots:
+                for k in tracks:
+                    for r in rooms_of[k]:
+                        pay[r] += cost
+            w = [x ** 0.5 for x in pay]
+            rr: set[int] = set()
+            while len(rr) < min(p.R, size):
+                rr.add(rng.choices(range(p.R), weights=w)[0])
             tracks = {k for (s, r), k in grid.items() if r in rr}
             tracks |= set(rng.sample(range(p.T), min(p.T, 2)))  # and a couple of tracks that may move in
             for k in tracks:
@@ -449,7 +469,7 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
     min_gain = shared.min_gain if shared is not None else 1e-6
     step = 0
     last_better = 0  # the step that last gave (or brought) a better plan
-    relaxed_from = None  # the plan the relaxation's neighbourhood was last tried on
+    relaxed = 0  # how many of the relaxation's gaps the plan has had
     objective = mm.value(values, c_vec, c_const)
     try:
         while True:
@@ -466,20 +486,23 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                     bo_here = mm.value(bv, c_vec, c_const)
                     if bo_here < objective - min_gain:
                         values, objective = bv, bo_here
-                        last_better = step
+                        last_better, relaxed = step, 0
                 seen_version = ver
             step += 1
-            if (shared is not None and shared.relaxation is not None and step - last_better >= RELAXATION_AFTER
-                    and relaxed_from is not values):
+            if (shared is not None and shared.relaxation is not None and relaxed < len(RELAXATION_GAPS)
+                    and step - last_better >= RELAXATION_AFTER * (relaxed + 1)):
                 kind = "relaxation"
-                relaxed_from = values
+                nb.relaxation_gap = RELAXATION_GAPS[relaxed]
+                relaxed += 1
             else:
                 kind = ROTATION[step % len(ROTATION)] if step <= len(ROTATION) else rng.choice(ROTATION)
             free = nb.pick(kind, values)
             t_run = deadline - time.perf_counter() - 0.1
             if node_limit is None:
-                # the relaxation's neighbourhood is large and often worth it: twice the time
-                t_run = min(step_seconds * (2 if kind == "relaxation" else 1), t_run)
+                # the relaxation's neighbourhood is large and often worth it: twice the time; so is every step
+                # of a stuck search
+                longer = 2 if kind == "relaxation" or step - last_better >= DEEPEN_AFTER else 1
+                t_run = min(step_seconds * longer, t_run)
             if t_run <= 0.05:
                 break
             res = mm.solve_neighbourhood(values, np.fromiter(free, dtype=np.int64, count=len(free)), t_run,
@@ -491,7 +514,7 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                       f"{res.status} {res.seconds:.2f}s {res.objective} (was {objective})", flush=True)
             if res.values is not None and res.objective is not None and res.objective < objective - min_gain:
                 values, objective = res.values, res.objective
-                last_better = step
+                last_better, relaxed = step, 0
                 stats.improvements += 1
                 stats.by_kind[kind][1] += 1
                 stats.trace.append((time.perf_counter() - t0, objective))
