@@ -115,6 +115,13 @@ def test_shared_incumbent_keeps_only_better_plans():
     assert sh.offer(b, 9.0) and sh.best()[1] == 9.0 and sh.best()[2] == 1
 
 
+def test_each_plan_gets_each_relaxation_gap_from_one_search_only():
+    a, b = np.zeros(3), np.ones(3)
+    sh = SharedIncumbent(a, 10.0)
+    assert sh.claim_relaxation(a, 0.2) and not sh.claim_relaxation(a, 0.2)  # the other search: already tried
+    assert sh.claim_relaxation(a, 0.05) and sh.claim_relaxation(b, 0.2)  # another gap, another plan
+
+
 def test_stalled_means_no_better_plan_for_the_seconds_and_the_share_of_the_search(monkeypatch):
     import xl_confsched.csplib.search as search
 

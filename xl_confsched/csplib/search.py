@@ -135,6 +135,17 @@ class SharedIncumbent:
         # the whole model's LP optimum (column values), once the bound's thread has it: the "relaxation"
         # neighbourhood frees where the plan and it disagree
         self.relaxation: np.ndarray | None = None
+        self._relaxed: set[tuple[int, float]] = set()  # (plan, gap) pairs a search has tried
+
+    def claim_relaxation(self, values: np.ndarray, gap: float) -> bool:
+        """Whether this search may try the relaxation's neighbourhood with ``gap`` on the plan ``values`` (the
+        same sub-problem twice gives the same answer: the other search may have tried it already)."""
+        with self._lock:
+            key = (id(values), gap)
+            if key in self._relaxed:
+                return False
+            self._relaxed.add(key)
+            return True
 
     def offer(self, values: np.ndarray, objective: float) -> bool:
         with self._lock:
@@ -489,12 +500,15 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                         last_better, relaxed = step, 0
                 seen_version = ver
             step += 1
+            kind = ""
             if (shared is not None and shared.relaxation is not None and relaxed < len(RELAXATION_GAPS)
                     and step - last_better >= RELAXATION_AFTER * (relaxed + 1)):
-                kind = "relaxation"
-                nb.relaxation_gap = RELAXATION_GAPS[relaxed]
+                gap = RELAXATION_GAPS[relaxed]
                 relaxed += 1
-            else:
+                if shared.claim_relaxation(values, gap):
+                    kind = "relaxation"
+                    nb.relaxation_gap = gap
+            if not kind:
                 kind = ROTATION[step % len(ROTATION)] if step <= len(ROTATION) else rng.choice(ROTATION)
             free = nb.pick(kind, values)
             t_run = deadline - time.perf_counter() - 0.1
