@@ -8,9 +8,11 @@ test can check.  ``optimise(problem, settings, ...)`` builds the master model
 1. **start** — a complete plan of the grid and the talks' sessions: the given schedule, or the
    track packing of :mod:`.plan` with the talks placed by HiGHS on that grid;
 2. **search** — large neighbourhood searches on the master model (:mod:`.search`), one per core,
-   sharing the best plan; on models small enough, the second core runs branch and bound on the
-   whole master model instead, trading schedules with the search and raising the lower bound;
-   everything stops as soon as the bound proves the best plan optimal;
+   sharing the best plan; on small models the second core runs branch and bound on the whole
+   master model instead, trading schedules with the search and raising the lower bound (on
+   medium ones only once the search has stalled, in its last quarter); beside them the LP
+   relaxation (a bound, and the guide of the search's "relaxation" neighbourhood) and the tracks
+   one by one (a bound); everything stops as soon as the bound proves the best plan optimal;
 3. **rooms and slots** — per session (:mod:`.timeslots`), where room- and slot-level terms are
    exact.
 
@@ -30,7 +32,6 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -182,7 +183,6 @@ class SolveResult:
     session_objective: float | None = None  # the master model's value of the schedule (hard rules' elastic part out)
     plan: SolvePlan | None = None
     search: SearchStats | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # ====================================================================== execution
