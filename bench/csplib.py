@@ -218,7 +218,6 @@ def run_ours(instance: Path, work: Path, time_limit: float, seed: int, hard_rule
         row["error"] = (r["stderr"] or r["stdout"]).strip()[-600:]
         return row
     data = d.get("data") or {}
-    run = data.get("run") or {}
     row.update(status=d.get("status"), reported=d.get("objective"), bound=_bound(data), gap=data.get("gap"))
     sol = out.with_name(out.stem + "_sol.xlsx")
     if not sol.exists():

@@ -4,7 +4,6 @@ from the inputs stays text in every output (workbook, _sol.xlsx, calendars, the 
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest

@@ -412,7 +412,7 @@ def test_bad_output_paths_before_solving(csplib_src, tmp_path):
 
 
 def test_password_protected_workbook(tmp_path):
-    msoffcrypto = pytest.importorskip("msoffcrypto")
+    pytest.importorskip("msoffcrypto")
     from msoffcrypto.format.ooxml import OOXMLFile
 
     src = example("csplib", tmp_path)

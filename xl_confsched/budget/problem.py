@@ -159,7 +159,7 @@ class _Reader:
         if x is None:
             err = cells.excel_error(v)
             self.log.error(t.ref(i, j), f"{what} must be a number, not {cells.shown(v)}"
-                                        + (f" (the Excel error of a formula that failed)" if err else "") + ".")
+                                        + (" (the Excel error of a formula that failed)" if err else "") + ".")
             return None
         if minimum is not None and x < minimum:
             self.log.error(t.ref(i, j), f"{what} must be at least {_fmt(minimum)}, not {_fmt(x)}.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..report import Block, PrintSetup, SheetReport
-from .programme import Programme, ProgrammeTalk, clock
+from .programme import Programme, ProgrammeTalk
 
 PROGRAMME = "Programme"
 DAY_FILL = "8EA9DB"
