@@ -122,6 +122,20 @@ def test_each_plan_gets_each_relaxation_gap_from_one_search_only():
     assert sh.claim_relaxation(a, 0.05) and sh.claim_relaxation(b, 0.2)  # another gap, another plan
 
 
+def test_a_tried_plan_stays_itself_so_its_id_never_names_another_plan():
+    import weakref
+
+    sh = SharedIncumbent(np.zeros(3), 10.0)
+    old = np.zeros(3)
+    assert sh.claim_relaxation(old, 0.2)
+    # the search moves on and drops the plan; if the record let it be freed, CPython would soon give its id()
+    # to another plan, which would then pass for one already tried
+    alive = weakref.ref(old)
+    del old
+    assert alive() is not None
+    assert not sh.claim_relaxation(alive(), 0.2) and sh.claim_relaxation(np.zeros(3), 0.2)
+
+
 def test_stalled_means_no_better_plan_for_the_seconds_and_the_share_of_the_search(monkeypatch):
     import xl_confsched.csplib.search as search
 

@@ -135,16 +135,16 @@ class SharedIncumbent:
         # the whole model's LP optimum (column values), once the bound's thread has it: the "relaxation"
         # neighbourhood frees where the plan and it disagree
         self.relaxation: np.ndarray | None = None
-        self._relaxed: set[tuple[int, float]] = set()  # (plan, gap) pairs a search has tried
+        # (plan, gap) pairs a search has tried; the plan itself, not its id(): a freed plan's id is soon another's
+        self._relaxed: list[tuple[np.ndarray, float]] = []
 
     def claim_relaxation(self, values: np.ndarray, gap: float) -> bool:
         """Whether this search may try the relaxation's neighbourhood with ``gap`` on the plan ``values`` (the
         same sub-problem twice gives the same answer: the other search may have tried it already)."""
         with self._lock:
-            key = (id(values), gap)
-            if key in self._relaxed:
+            if any(v is values and g == gap for v, g in self._relaxed):
                 return False
-            self._relaxed.add(key)
+            self._relaxed.append((values, gap))
             return True
 
     def offer(self, values: np.ndarray, objective: float) -> bool:
@@ -253,7 +253,8 @@ class Neighbourhoods:
                      "hotspot": 2, "swap": 1, "relaxation": 1}
         self.limit = {"tracks": p.T, "sessions": p.S, "rooms": p.R, "window": max(p.S, p.R), "hotspot": p.T,
                       "swap": 3, "relaxation": 1}
-        self._spots: tuple[int, list] | None = None  # (id of the values they were found for, spots)
+        # (the values they were found for, spots): the values themselves, as a freed plan's id() is soon another's
+        self._spots: tuple[np.ndarray, list] | None = None
         self.demand = [sum(p.submissions[n].required_slots for n in p.submissions_of_track[k]) for k in range(p.T)]
         self.cheap_sessions = {}
         for n, sub in enumerate(p.submissions):
@@ -444,8 +445,8 @@ class Neighbourhoods:
 
     def spots(self, values, grid, sess):
         """Where the incumbent pays (cached per incumbent)."""
-        if self._spots is None or self._spots[0] != id(values):
-            self._spots = (id(values), hot_spots(self.cols.p, grid, sess))
+        if self._spots is None or self._spots[0] is not values:
+            self._spots = (values, hot_spots(self.cols.p, grid, sess))
         return self._spots[1]
 
     def adapt(self, kind: str, proven: bool, fast: bool) -> None:
