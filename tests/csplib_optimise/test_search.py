@@ -159,3 +159,47 @@ def test_fixed_work_repeats_exactly():
     runs = [optimise(p, SolveSettings(time_limit=120, seed=4, work=5)) for _ in range(2)]
     assert runs[0].schedule.cells == runs[1].schedule.cells and runs[0].schedule.grid == runs[1].schedule.grid
     assert runs[0].search.steps == 5
+
+
+def test_a_stuck_search_walks_the_plateau_and_never_returns_a_worse_plan(monkeypatch):
+    """Stuck (here: from the first step), each sub-problem breaks ties by a noise below 0.5 in all, and a
+    different plan of the same value is taken; the plan returned is the best one met, valued as the model
+    says.  Without whole-number objectives (a gain of 1e-6 counts) there is no walk."""
+    import time
+
+    from xl_confsched.csplib import search
+
+    p = make_instance(12, S=4, R=3, T=5, N=20)
+    built, mm, pm, cols = _setup(p)
+    values, value = _vector_of(pm, cols, random_schedule(p, seed=12))
+    # a plan the search cannot improve on its own
+    values, value = improve(mm, cols, values, value, time.perf_counter() + 20, seed=1, max_steps=25,
+                            step_seconds=0.3)
+    monkeypatch.setattr(search, "PLATEAU_AFTER", 0)
+    st = search.SearchStats()
+    shared = SharedIncumbent(values, value, min_gain=0.5)
+    best, best_value = improve(mm, cols, values, value, time.perf_counter() + 20, seed=2, shared=shared,
+                               stats=st, max_steps=25, step_seconds=0.3)
+    assert st.sideways > 0
+    assert best_value <= value + 1e-6 and mm.value(best) == pytest.approx(best_value)
+    slots = assign_timeslots(p, cols.grid_of(best), cols.sessions_of(best))
+    ev = evaluate(p, slots.schedule)
+    assert ev.all_scheduled and ev.valid and ev.total >= best_value - 1e-6  # time-slot terms come on top
+    st_off = search.SearchStats()
+    improve(mm, cols, values, value, time.perf_counter() + 20, seed=2, shared=SharedIncumbent(values, value),
+            stats=st_off, max_steps=10, step_seconds=0.3)
+    assert st_off.sideways == 0
+
+
+def test_no_plan_has_more_structural_ones_than_the_walk_noise_assumes():
+    """The walk's noise per column is PLATEAU_NOISE / (talks + cells): below 0.5 for any plan only if no plan
+    has more grid and session columns at 1 than that."""
+    from xl_confsched.csplib.search import PLATEAU_NOISE
+
+    p = make_instance(5, S=4, R=3, T=5, N=20)
+    built, mm, pm, cols = _setup(p)
+    bound = len(p.submissions) + p.S * p.R
+    for seed in range(20):
+        values, _ = _vector_of(pm, cols, random_schedule(p, seed=seed, parallel=0.8))
+        assert values[cols.structural].sum() <= bound
+    assert PLATEAU_NOISE < 0.5

@@ -292,7 +292,9 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
             notes.append(bb_note)
     notes.append(f"search: {stats.improvements} better schedule(s) in {stats.steps} sub-problems"
                  + (f" ({', '.join(f'{k} {a}/{b}' for k, (a, b) in sorted(stats.by_kind.items()))} tried/better)"
-                    if stats.by_kind else ""))
+                    if stats.by_kind else "")
+                 + (f"; {stats.sideways} step(s) to another schedule of the same score, walking the plateau of a "
+                    "stuck search" if stats.sideways else ""))
     interrupted = interrupted or stats.interrupted or cancelled()
 
     # ---- 3. rooms and slots
@@ -553,6 +555,7 @@ def _search(problem, built, mm, cols, plan, shared, bound, stats, settings, cloc
     for hs in helper_stats:
         stats.steps += hs.steps
         stats.improvements += hs.improvements
+        stats.sideways += hs.sideways
         for k, (a, b) in hs.by_kind.items():
             stats.by_kind[k][0] += a
             stats.by_kind[k][1] += b

@@ -28,6 +28,7 @@ from .persistent import MatrixModel, PersistentModel
 import os
 
 _TRACE = bool(os.environ.get("XLCS_TRACE_SEARCH"))
+_T0 = time.perf_counter()
 ROTATION = ("hotspot", "swap", "tracks", "sessions", "rooms", "window", "hotspot", "swap")
 # the "relaxation" neighbourhood (relaxation induced: it frees the columns whose LP value differs from the
 # plan's by more than a gap) is not in the rotation: a plan RELAXATION_AFTER sub-problems old gets it with the
@@ -40,6 +41,14 @@ RELAXATION_AFTER = 6
 # is often a neighbourhood too large to settle in a step (GECCO20 with --hard-rules all: 6,790 left for 6,210
 # when the tracks of three rooms were re-planned at once, in 3 s; in 1.5 s that sub-problem found nothing)
 DEEPEN_AFTER = 12
+# a search without a better plan for PLATEAU_AFTER sub-problems walks the plateau: where the objective is a whole
+# number, each sub-problem re-optimises under the objective plus a tie-breaking noise (below 0.5 in all) on the
+# columns it frees, and a different plan of the same value is taken (a plan stuck in a deep valley is often
+# one of many of its value, and from another of them a small neighbourhood leads down)
+PLATEAU_AFTER = 12
+PLATEAU_NOISE = 0.49  # the noise of a whole plan is below this: a real difference (at least 1) outweighs it
+# (tried: a noise up to 0.5 % of the objective, so the walk could take a slightly worse plan; HiGHS then still
+# returned plans of the same value, and escaped no more often)
 
 
 class Columns:
@@ -118,6 +127,7 @@ class SearchStats:
     by_kind: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     interrupted: bool = False
     trace: list[tuple[float, float]] = field(default_factory=list)  # (seconds, objective) at each improvement
+    sideways: int = 0  # plans of the same value taken on the plateau walk
 
 
 class SharedIncumbent:
@@ -460,6 +470,10 @@ class Neighbourhoods:
             self.cap = max(60.0, self.cap * 0.8)
 
 
+def min_gain_of(shared: SharedIncumbent | None) -> float:
+    return shared.min_gain if shared is not None else 1e-6
+
+
 def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float, deadline: float,
             seed: int = 0, step_seconds: float = 1.5, shared: SharedIncumbent | None = None,
             stats: SearchStats | None = None, progress: Callable[[str], None] | None = None,
@@ -473,6 +487,8 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
     instead of after ``step_seconds``, so the same seed gives the same schedule on any machine (the
     deadline stays a safety cap)."""
     rng = random.Random(seed)
+    # the plateau walk needs whole-number objectives (the noise must not outweigh a real difference)
+    plateau = min_gain_of(shared) >= 0.5 and node_limit is None
     nb = Neighbourhoods(cols, rng, relaxation=(lambda: shared.relaxation) if shared is not None else None)
     stats = stats if stats is not None else SearchStats()
     t0 = time.perf_counter()
@@ -483,6 +499,7 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
     last_better = 0  # the step that last gave (or brought) a better plan
     relaxed = 0  # how many of the relaxation's gaps the plan has had
     objective = mm.value(values, c_vec, c_const)
+    best_values, best = values, objective  # the walk may leave the best plan for one a little worse
     try:
         while True:
             now = time.perf_counter()
@@ -496,8 +513,8 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                 bv, bo, ver = shared.best()
                 if ver != seen_version:
                     bo_here = mm.value(bv, c_vec, c_const)
-                    if bo_here < objective - min_gain:
-                        values, objective = bv, bo_here
+                    if bo_here < best - min_gain:
+                        values, objective = best_values, best = bv, bo_here
                         last_better, relaxed = step, 0
                 seen_version = ver
             step += 1
@@ -520,15 +537,26 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                 t_run = min(step_seconds * longer, t_run)
             if t_run <= 0.05:
                 break
-            res = mm.solve_neighbourhood(values, np.fromiter(free, dtype=np.int64, count=len(free)), t_run,
-                                         node_limit=node_limit, cost=c_vec, seed=seed + step)
+            free_ix = np.fromiter(free, dtype=np.int64, count=len(free))
+            walk = plateau and step - last_better >= PLATEAU_AFTER
+            sub_cost = c_vec
+            if walk:
+                sub_cost = c_vec.copy()
+                # at most one session per talk and one track per cell: no plan has more structural ones
+                ones = len(cols.p.submissions) + cols.p.S * cols.p.R
+                sub_cost[free_ix] += np.array([rng.random() for _ in range(len(free_ix))]) * (PLATEAU_NOISE / ones)
+            res = mm.solve_neighbourhood(values, free_ix, t_run, node_limit=node_limit, cost=sub_cost,
+                                         seed=seed + step)
+            new_objective = res.objective
+            if walk and res.values is not None:
+                new_objective = mm.value(res.values, c_vec, c_const)
             stats.steps += 1
             stats.by_kind[kind][0] += 1
             if _TRACE:
-                print(f"step {step} {kind} size {nb.size[kind]} cap {nb.cap:.0f} free {len(free)} cols {res.columns} "
-                      f"{res.status} {res.seconds:.2f}s {res.objective} (was {objective})", flush=True)
-            if res.values is not None and res.objective is not None and res.objective < objective - min_gain:
-                values, objective = res.values, res.objective
+                print(f"[{time.perf_counter() - _T0:5.1f}s s{seed}] step {step} {kind}{' walk' if walk else ''} size {nb.size[kind]} cap {nb.cap:.0f} free {len(free)} cols {res.columns} "
+                      f"{res.status} {res.seconds:.2f}s {new_objective} (was {objective})", flush=True)
+            if res.values is not None and new_objective is not None and new_objective < best - min_gain:
+                values, objective = best_values, best = res.values, new_objective
                 last_better, relaxed = step, 0
                 stats.improvements += 1
                 stats.by_kind[kind][1] += 1
@@ -538,10 +566,15 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                 if progress:
                     progress(f"[{time.perf_counter() - t0:6.1f}s] search: best so far {objective:,.0f} "
                              f"(re-planned {nb.size[kind]} {kind})")
+            elif (walk and res.values is not None and new_objective is not None
+                  and new_objective <= best + PLATEAU_NOISE
+                  and not np.array_equal(np.round(res.values[cols.structural]), np.round(values[cols.structural]))):
+                values, objective = res.values, new_objective  # another plan of the same value: the walk goes on
+                stats.sideways += 1
             nb.adapt(kind, res.status == "optimal", res.seconds < step_seconds / 4)
     except KeyboardInterrupt:
         stats.interrupted = True
-    return values, objective
+    return best_values, best
 
 
 def term_values_of(built: BuiltModel, sched, pm: PersistentModel | None = None) -> dict[str, float] | None:
