@@ -471,6 +471,7 @@ class Neighbourhoods:
 
 
 def min_gain_of(shared: SharedIncumbent | None) -> float:
+    """What counts as a better plan: the shared incumbent's gain (0.5 for whole-number objectives), else 1e-6."""
     return shared.min_gain if shared is not None else 1e-6
 
 
@@ -494,7 +495,7 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
     t0 = time.perf_counter()
     c_vec, c_const = cost if cost is not None else (mm.cost, mm.constant)
     seen_version = -1
-    min_gain = shared.min_gain if shared is not None else 1e-6
+    min_gain = min_gain_of(shared)
     step = 0
     last_better = 0  # the step that last gave (or brought) a better plan
     relaxed = 0  # how many of the relaxation's gaps the plan has had
@@ -538,7 +539,8 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
             if t_run <= 0.05:
                 break
             free_ix = np.fromiter(free, dtype=np.int64, count=len(free))
-            walk = plateau and step - last_better >= PLATEAU_AFTER
+            # (not the relaxation's sub-problem: large, it must settle in its time to lead anywhere)
+            walk = plateau and step - last_better >= PLATEAU_AFTER and kind != "relaxation"
             sub_cost = c_vec
             if walk:
                 sub_cost = c_vec.copy()
@@ -571,7 +573,8 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
                   and not np.array_equal(np.round(res.values[cols.structural]), np.round(values[cols.structural]))):
                 values, objective = res.values, new_objective  # another plan of the same value: the walk goes on
                 stats.sideways += 1
-            nb.adapt(kind, res.status == "optimal", res.seconds < step_seconds / 4)
+            if not walk:  # a noisy sub-problem is slower to prove: it says nothing of the size that settles
+                nb.adapt(kind, res.status == "optimal", res.seconds < step_seconds / 4)
     except KeyboardInterrupt:
         stats.interrupted = True
     return best_values, best
