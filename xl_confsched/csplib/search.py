@@ -488,19 +488,21 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
     instead of after ``step_seconds``, so the same seed gives the same schedule on any machine (the
     deadline stays a safety cap)."""
     rng = random.Random(seed)
-    # the plateau walk needs whole-number objectives (the noise must not outweigh a real difference)
-    plateau = min_gain_of(shared) >= 0.5 and node_limit is None
     nb = Neighbourhoods(cols, rng, relaxation=(lambda: shared.relaxation) if shared is not None else None)
     stats = stats if stats is not None else SearchStats()
     t0 = time.perf_counter()
     c_vec, c_const = cost if cost is not None else (mm.cost, mm.constant)
     seen_version = -1
     min_gain = min_gain_of(shared)
+    # the plateau walk needs whole-number objectives (the noise must not outweigh a real difference)
+    plateau = min_gain >= 0.5 and node_limit is None
     step = 0
     last_better = 0  # the step that last gave (or brought) a better plan
     relaxed = 0  # how many of the relaxation's gaps the plan has had
     objective = mm.value(values, c_vec, c_const)
-    best_values, best = values, objective  # the walk may leave the best plan for one a little worse
+    # the best plan met; ``values`` is the plan the search stands on, which the walk moves to others of the
+    # same value (up to the noise)
+    best_values, best = values, objective
     try:
         while True:
             now = time.perf_counter()
@@ -555,7 +557,8 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
             stats.steps += 1
             stats.by_kind[kind][0] += 1
             if _TRACE:
-                print(f"[{time.perf_counter() - _T0:5.1f}s s{seed}] step {step} {kind}{' walk' if walk else ''} size {nb.size[kind]} cap {nb.cap:.0f} free {len(free)} cols {res.columns} "
+                print(f"[{time.perf_counter() - _T0:5.1f}s s{seed}] step {step} {kind}{' walk' if walk else ''} "
+                      f"size {nb.size[kind]} cap {nb.cap:.0f} free {len(free)} cols {res.columns} "
                       f"{res.status} {res.seconds:.2f}s {new_objective} (was {objective})", flush=True)
             if res.values is not None and new_objective is not None and new_objective < best - min_gain:
                 values, objective = best_values, best = res.values, new_objective
