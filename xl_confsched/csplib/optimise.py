@@ -47,7 +47,7 @@ from .plan import plan_grid
 from .problem import Problem
 from .rules import RULE_BY_KEY, RULES
 from .schedule import Schedule
-from .search import Columns, SearchStats, SharedIncumbent, evaluate_plan, improve
+from .search import ANY_GAIN, Columns, SearchStats, SharedIncumbent, evaluate_plan, improve
 from .timeslots import assign_timeslots
 
 # the whole-model branch and bound runs beside the search on models up to this many columns (above,
@@ -284,7 +284,7 @@ def optimise(problem: Problem, settings: SolveSettings, fixed: Schedule | None =
         progress(f"start: a complete schedule, model value {value:,.0f}")
 
     # ---- 2. search (and branch and bound beside it)
-    shared = SharedIncumbent(values, value, min_gain=0.5 if integral else 1e-6)
+    shared = SharedIncumbent(values, value, min_gain=0.5 if integral else ANY_GAIN)
     if not interrupted:
         values, value, interrupted, bb_note = _search(problem, built, mm, cols, plan, shared, bound, stats,
                                                       settings, clock, integral, cancelled, progress)

@@ -47,6 +47,7 @@ DEEPEN_AFTER = 12
 # one of many of its value, and from another of them a small neighbourhood leads down)
 PLATEAU_AFTER = 12
 PLATEAU_NOISE = 0.49  # the noise of a whole plan is below this: a real difference (at least 1) outweighs it
+ANY_GAIN = 1e-6  # what counts as a better plan where the objective need not be a whole number
 # (tried: a noise up to 0.5 % of the objective, so the walk could take a slightly worse plan; HiGHS then still
 # returned plans of the same value, and escaped no more often)
 
@@ -133,7 +134,7 @@ class SearchStats:
 class SharedIncumbent:
     """The best plan of searches running side by side, and their stop flag."""
 
-    def __init__(self, values: np.ndarray, objective: float, min_gain: float = 1e-6):
+    def __init__(self, values: np.ndarray, objective: float, min_gain: float = ANY_GAIN):
         self._lock = threading.Lock()
         self.values, self.objective = values, objective
         # what counts as better: with whole-number weights and penalties a plan is better by at least 1, so
@@ -470,11 +471,6 @@ class Neighbourhoods:
             self.cap = max(60.0, self.cap * 0.8)
 
 
-def min_gain_of(shared: SharedIncumbent | None) -> float:
-    """What counts as a better plan: the shared incumbent's gain (0.5 for whole-number objectives), else 1e-6."""
-    return shared.min_gain if shared is not None else 1e-6
-
-
 def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float, deadline: float,
             seed: int = 0, step_seconds: float = 1.5, shared: SharedIncumbent | None = None,
             stats: SearchStats | None = None, progress: Callable[[str], None] | None = None,
@@ -493,9 +489,12 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
     t0 = time.perf_counter()
     c_vec, c_const = cost if cost is not None else (mm.cost, mm.constant)
     seen_version = -1
-    min_gain = min_gain_of(shared)
+    min_gain = shared.min_gain if shared is not None else ANY_GAIN
     # the plateau walk needs whole-number objectives (the noise must not outweigh a real difference)
     plateau = min_gain >= 0.5 and node_limit is None
+    # its noise per freed column: at most one session per talk and one track per cell, so no plan has more
+    # structural ones than talks + cells, and no plan's noise reaches PLATEAU_NOISE
+    noise_per_column = PLATEAU_NOISE / (len(cols.p.submissions) + cols.p.S * cols.p.R)
     step = 0
     last_better = 0  # the step that last gave (or brought) a better plan
     relaxed = 0  # how many of the relaxation's gaps the plan has had
@@ -546,9 +545,7 @@ def improve(mm: MatrixModel, cols: Columns, values: np.ndarray, objective: float
             sub_cost = c_vec
             if walk:
                 sub_cost = c_vec.copy()
-                # at most one session per talk and one track per cell: no plan has more structural ones
-                ones = len(cols.p.submissions) + cols.p.S * cols.p.R
-                sub_cost[free_ix] += np.array([rng.random() for _ in range(len(free_ix))]) * (PLATEAU_NOISE / ones)
+                sub_cost[free_ix] += np.array([rng.random() for _ in range(len(free_ix))]) * noise_per_column
             res = mm.solve_neighbourhood(values, free_ix, t_run, node_limit=node_limit, cost=sub_cost,
                                          seed=seed + step)
             new_objective = res.objective
